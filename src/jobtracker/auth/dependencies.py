@@ -1,0 +1,62 @@
+"""Who is asking: bearer tokens for the API, the session cookie for the web pages.
+
+`CurrentUser`, `AdminUser`, `WebUser` and `OptionalWebUser` are the public surface other domains'
+routers and views use (the one exception to "only service and schemas", by contract).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from jobtracker.auth import service
+from jobtracker.db import DbSession
+from jobtracker.kit.dependencies import SettingsDep
+from jobtracker.kit.problems import Forbidden, Unauthorized
+from jobtracker.users.service import Role, User
+
+SESSION_COOKIE = "jobtracker_session"
+
+# tokenUrl lets the interactive docs at /docs log in with the password form.
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def _current_user(
+    session: DbSession, settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
+) -> User:
+    user = service.user_for_access_token(session, settings=settings, token=token) if token else None
+    if user is None:
+        raise Unauthorized("A valid bearer access token is required.")
+    return user
+
+
+def _admin_user(user: Annotated[User, Depends(_current_user)]) -> User:
+    if user.role != Role.ADMIN:
+        raise Forbidden("Administrators only.")
+    return user
+
+
+def _optional_web_user(request: Request, session: DbSession) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return service.user_for_web_session(session, token=token) if token else None
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a signed-in user; answered with a redirect to /login."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def _web_user(request: Request, user: Annotated[User | None, Depends(_optional_web_user)]) -> User:
+    if user is None:
+        raise LoginRequired(request.url.path)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+AdminUser = Annotated[User, Depends(_admin_user)]
+OptionalWebUser = Annotated[User | None, Depends(_optional_web_user)]
+WebUser = Annotated[User, Depends(_web_user)]

@@ -1,0 +1,119 @@
+"""The `jobtracker` command: serve, api, migrate, user, demo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from jobtracker.config import Settings, SettingsError, load_settings, prepare_data_dir
+from jobtracker.db import create_db_engine, create_session_factory
+from jobtracker.migrations import is_at_head, upgrade_to_head
+
+app = typer.Typer(
+    help="Jobtracker: a platform for the whole of a job search.", no_args_is_help=True
+)
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _settings() -> Settings:
+    """Settings, or a one-line message naming the bad variable and exit status 2."""
+    try:
+        settings = load_settings()
+        prepare_data_dir(settings)
+    except SettingsError as error:
+        typer.echo(f"jobtracker: bad setting {error}", err=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything in one process (web, API, background work) on the embedded default."""
+    settings = _settings()
+    upgrade_to_head(create_db_engine(settings))
+    typer.echo(f"Jobtracker is running at http://{host}:{port}")
+    uvicorn.run(
+        "jobtracker.main:create_app", factory=True, host=host, port=port, log_level="warning"
+    )
+
+
+@app.command()
+def api(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Run the API and pages only (scale-out); run `jobtracker migrate` once per release first."""
+    settings = _settings()
+    if not is_at_head(create_db_engine(settings)):
+        typer.echo("jobtracker: the database is not migrated; run `jobtracker migrate`", err=True)
+        raise typer.Exit(1)
+    uvicorn.run(
+        "jobtracker.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the latest migration."""
+    upgrade_to_head(create_db_engine(_settings()))
+    typer.echo("Database is at the latest migration.")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="The new user's email.")],
+    full_name: Annotated[str, typer.Option(help="The user's full name.")] = "",
+    admin: Annotated[bool, typer.Option("--admin", help="Give the admin role.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account (works even when sign-up is closed)."""
+    from jobtracker.auth import service as auth
+    from jobtracker.auth.schemas import RegisterRequest
+    from jobtracker.kit.problems import ProblemError
+    from jobtracker.users.service import Role
+
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    factory = create_session_factory(create_db_engine(settings))
+    try:
+        data = RegisterRequest(email=email, password=password, full_name=full_name or email)
+        with factory.begin() as session:
+            role = Role.ADMIN if admin else Role.USER
+            user = auth.register(session, settings=settings, data=data, role=role, by_operator=True)
+    except (ProblemError, ValueError) as error:
+        typer.echo(f"jobtracker: {getattr(error, 'detail', error)}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Created {user.role} {user.email} ({user.id}).")
+
+
+@app.command()
+def demo() -> None:
+    """Create a demo account with realistic sample data (safe to run again)."""
+    from jobtracker.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+
+    settings = _settings()
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)
+    with create_session_factory(engine).begin() as session:
+        created = seed_demo(session, settings=settings)
+    typer.echo("Demo data created." if created else "Demo data already present.")
+    typer.echo(f"Log in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")

@@ -1,0 +1,79 @@
+"""`jobtracker demo`: a demo account with realistic sample data, created through the services.
+
+Idempotent: running it again changes nothing. Later issues add their own sample data here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from jobtracker.auth import service as auth
+from jobtracker.auth.schemas import RegisterRequest
+from jobtracker.config import Settings
+from jobtracker.users import service as users
+from jobtracker.users.schemas import ProfilePatch
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "jobtracker-demo"  # noqa: S105 - printed to the operator; a local demo account
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    full_name: str
+    position: str
+    location: str
+    skills: tuple[str, ...]
+    bio: str
+    show_email: bool = False
+
+
+DEMO_USER = Person(
+    DEMO_EMAIL, "Dana Whitfield", "Backend engineer looking for platform roles", "Berlin, Germany",
+    ("Python", "PostgreSQL", "FastAPI", "Kubernetes", "Observability"),
+    "Six years building APIs and data pipelines; now looking for a platform team that cares "
+    "about developer experience.",
+)  # fmt: skip
+
+PEOPLE = (
+    Person("ana.lopez@example.com", "Ána María López", "Data analyst · bootcamp cohort 12",
+           "Madrid, Spain", ("SQL", "Python", "Tableau"), "Career changer from finance.", True),
+    Person("kwame.mensah@example.com", "Kwame Mensah", "Frontend developer", "Accra, Ghana",
+           ("TypeScript", "React", "Accessibility"), "I make forms people enjoy filling in."),
+    Person("sofia.rossi@example.com", "Sofia Rossi", "Engineering manager, hiring", "Milan, Italy",
+           ("Leadership", "Go", "Hiring"), "Happy to review CVs from the cohort.", True),
+    Person("li.wei@example.com", "Li Wei", "Site reliability engineer", "Singapore",
+           ("Linux", "Terraform", "Prometheus"), "On-call veteran; ask me about SLOs."),
+    Person("jose.nunez@example.com", "José Núñez", "Junior Python developer", "Buenos Aires",
+           ("Python", "Django"), "First role hunting after university."),
+)  # fmt: skip
+
+
+def seed_demo(session: Session, *, settings: Settings) -> bool:
+    """Create the demo account and its world; False when it already exists."""
+    if users.get_user_by_email(session, email=DEMO_EMAIL):
+        return False
+    demo = _create(session, settings, DEMO_USER)
+    for person in PEOPLE:
+        _create(session, settings, person)
+    for email in ("ana.lopez@example.com", "sofia.rossi@example.com"):
+        followed = users.get_user_by_email(session, email=email)
+        assert followed is not None
+        users.follow(session, viewer=demo, user_id=followed.id)
+    return True
+
+
+def _create(session: Session, settings: Settings, person: Person) -> users.User:
+    data = RegisterRequest(email=person.email, password=DEMO_PASSWORD, full_name=person.full_name)
+    user = auth.register(session, settings=settings, data=data, by_operator=True)
+    profile = ProfilePatch(
+        position=person.position,
+        location=person.location,
+        skills=list(person.skills),
+        bio=person.bio,
+        show_email=person.show_email,
+        social_links=[{"label": "LinkedIn", "url": "https://www.linkedin.com/"}],  # type: ignore[list-item]
+    )
+    return users.update_profile(session, user=user, data=profile)

@@ -1,0 +1,65 @@
+"""The application factory: API routers, web pages, static files, middleware, error shapes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobtracker import __version__
+from jobtracker.auth import router as auth_router
+from jobtracker.auth import views as auth_views
+from jobtracker.auth.dependencies import LoginRequired
+from jobtracker.config import Settings, load_settings, prepare_data_dir
+from jobtracker.db import create_db_engine, create_session_factory
+from jobtracker.kit import web
+from jobtracker.kit.logging import configure_logging
+from jobtracker.kit.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
+from jobtracker.kit.problems import install_problem_handlers
+from jobtracker.ops import router as ops_router
+from jobtracker.users import router as users_router
+from jobtracker.users import views as users_views
+
+API_ROUTERS = (auth_router.router, users_router.router, ops_router.router)
+PAGE_ROUTERS = (auth_views.router, users_views.router)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own engine and session factory (rolled back per test)."""
+    settings = settings or load_settings()
+    prepare_data_dir(settings)
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Jobtracker",
+        version=__version__,
+        description="A platform for the whole of a job search.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or create_db_engine(settings)
+    app.state.session_factory = session_factory or create_session_factory(app.state.engine)
+    for router in (*API_ROUTERS, *PAGE_ROUTERS):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=web.PACKAGE_DIR / "static"), name="static")
+    install_problem_handlers(app, html_renderer=_error_page)
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+async def _to_login(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return web.redirect(f"/login?next={exc.next_path}")
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    return web.render(
+        request, "error.html", {"status": status, "title": title, "detail": detail}, status
+    )
