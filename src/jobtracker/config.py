@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     login_max_failures: Annotated[int, Field(ge=1)] = 5
     login_window_minutes: Annotated[int, Field(ge=1)] = 15
     max_json_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
-    sqlite_busy_timeout_ms: Annotated[int, Field(ge=0)] = 5000
+    sqlite_busy_timeout_ms: Annotated[int, Field(ge=0)] = 10_000
     secure_cookies: bool = False
     log_level: str = "INFO"
     log_requests: bool = True

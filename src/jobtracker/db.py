@@ -53,6 +53,20 @@ class IdMixin:
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
 
 
+def _sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, issue BEGIN, so SAVEPOINTs work (the documented
+    pysqlite recipe). BEGIN IMMEDIATE takes the write lock up front: a transaction that reads and
+    then writes cannot fail half-way on a lock upgrade, it waits its turn (busy_timeout)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
@@ -70,9 +84,10 @@ def create_db_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            settings.sqlalchemy_url, connect_args={"check_same_thread": False, "timeout": 30}
+            settings.sqlalchemy_url, connect_args={"check_same_thread": False}
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms))
+        _sqlite_transactions(engine)
         return engine
     return create_engine(settings.sqlalchemy_url, pool_pre_ping=True, pool_size=10)
 

@@ -1,0 +1,119 @@
+"""Test fixtures: a real database (SQLite, or PostgreSQL when asked), rolled back per test.
+
+`JOBTRACKER_TEST_DATABASE=postgres` with `JOBTRACKER_TEST_POSTGRES_URL` runs the same suite on
+PostgreSQL, in a schema of its own that is dropped at the end (scripts/check does both runs).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobtracker.config import Settings
+from jobtracker.db import create_db_engine
+from jobtracker.main import create_app
+from jobtracker.migrations import upgrade_to_head
+from tests.helpers import Accounts
+
+DATABASE = os.environ.get("JOBTRACKER_TEST_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get("JOBTRACKER_TEST_POSTGRES_URL", "")
+
+
+def pytest_report_header() -> str:
+    return f"jobtracker test database: {DATABASE}"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def database_url(data_dir: Path) -> Iterator[str]:
+    if DATABASE == "sqlite":
+        yield f"sqlite:///{data_dir / 'test.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.exit("JOBTRACKER_TEST_DATABASE=postgres needs JOBTRACKER_TEST_POSTGRES_URL", 2)
+    yield from _postgres_schema(POSTGRES_URL)
+
+
+def _postgres_schema(url: str) -> Iterator[str]:
+    """A schema of this run's own, so that runs never see each other's rows."""
+    schema = f"jt_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as error:  # unreachable PostgreSQL must fail the run, never skip it
+        pytest.exit(f"PostgreSQL at {url} is unreachable: {error}", 3)
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """One connection per test inside a transaction that is rolled back at the end."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    # Each request's commit releases a SAVEPOINT; the test's rollback undoes everything.
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
+    return create_app(settings, engine=engine, session_factory=session_factory)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def accounts(client: TestClient) -> Accounts:
+    return Accounts(client)
