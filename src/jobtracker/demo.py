@@ -74,6 +74,6 @@ def _create(session: Session, settings: Settings, person: Person) -> users.User:
         skills=list(person.skills),
         bio=person.bio,
         show_email=person.show_email,
-        social_links=[{"label": "LinkedIn", "url": "https://www.linkedin.com/"}],  # type: ignore[list-item]
+        social_links=[{"label": "LinkedIn", "url": "https://www.linkedin.com/"}],
     )
     return users.update_profile(session, user=user, data=profile)

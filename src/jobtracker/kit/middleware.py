@@ -23,13 +23,9 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
 
 
 def _incoming_request_id(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"x-request-id":
-            candidate = value.decode("latin-1")
-            # Echoed into logs and headers: accept only a plain token, never arbitrary bytes.
-            if _SAFE_ID.match(candidate):
-                return candidate
-    return uuid.uuid4().hex
+    candidate = _header(scope, b"x-request-id")
+    # Echoed into logs and headers: accept only a plain token, never arbitrary bytes.
+    return candidate if _SAFE_ID.match(candidate) else uuid.uuid4().hex
 
 
 def _route_template(scope: Scope) -> str:

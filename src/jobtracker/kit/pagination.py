@@ -30,7 +30,7 @@ PaginationParams = Annotated[Pagination, Depends(_pagination)]
 
 
 def paginate(
-    session: Session, statement: Select[tuple[RowT]], page: Pagination
+    session: Session, statement: Select[RowT], page: Pagination
 ) -> tuple[list[RowT], int]:
     """The rows of one page and the total across all pages."""
     count: Any = select(func.count()).select_from(statement.order_by(None).subquery())

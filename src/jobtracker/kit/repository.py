@@ -20,16 +20,16 @@ class Repository(Generic[ModelT]):
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def select(self) -> Select[tuple[ModelT]]:
+    def select(self) -> Select[ModelT]:
         return select(self.model)
 
     def get(self, id: uuid.UUID) -> ModelT | None:
         return self.session.get(self.model, id)
 
-    def one_or_none(self, statement: Select[tuple[ModelT]]) -> ModelT | None:
+    def one_or_none(self, statement: Select[ModelT]) -> ModelT | None:
         return self.session.scalars(statement.limit(1)).first()
 
-    def page(self, statement: Select[tuple[ModelT]], page: Pagination) -> tuple[list[ModelT], int]:
+    def page(self, statement: Select[ModelT], page: Pagination) -> tuple[list[ModelT], int]:
         return paginate(self.session, statement, page)
 
     def add(self, row: ModelT) -> ModelT:

@@ -21,7 +21,7 @@ class UserRepository(Repository[User]):
     def get_by_email_key(self, email_key: str) -> User | None:
         return self.one_or_none(self.select().where(User.email_key == email_key))
 
-    def search(self, query: str, *, exclude: uuid.UUID) -> Select[tuple[User]]:
+    def search(self, query: str, *, exclude: uuid.UUID) -> Select[User]:
         """Active users but one, whose name has a word starting with each word of `query`."""
         statement = self.select().where(User.is_active, User.id != exclude)
         for word in words(query):
@@ -34,10 +34,10 @@ class UserRepository(Repository[User]):
 class FavoriteRepository(Repository[Favorite]):
     model = Favorite
 
-    def readable_by(self, owner_id: uuid.UUID) -> Select[tuple[Favorite]]:
+    def readable_by(self, owner_id: uuid.UUID) -> Select[Favorite]:
         return self.select().where(Favorite.user_id == owner_id)
 
-    def followed_users(self, owner_id: uuid.UUID) -> Select[tuple[User]]:
+    def followed_users(self, owner_id: uuid.UUID) -> Select[User]:
         followed = self.readable_by(owner_id).with_only_columns(Favorite.favorite_id)
         return (
             select(User)
