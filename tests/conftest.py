@@ -117,3 +117,19 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def accounts(client: TestClient) -> Accounts:
     return Accounts(client)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """argon2 with its production cost takes ~100 ms a hash; tests hash hundreds of passwords.
+    The same algorithm with minimal cost keeps every rule under test and the suite fast."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from jobtracker.auth import passwords
+
+    fast = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    original = passwords._hasher
+    passwords._hasher = lambda: fast  # type: ignore[assignment]
+    yield
+    passwords._hasher = original

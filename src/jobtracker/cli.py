@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from jobtracker.config import Settings, SettingsError, load_settings, prepare_data_dir
 from jobtracker.db import create_db_engine, create_session_factory
@@ -93,14 +94,20 @@ def user_create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    factory = create_session_factory(create_db_engine(settings))
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)  # like `serve` and `demo`: the first account may come before any start
+    factory = create_session_factory(engine)
     try:
         data = RegisterRequest(email=email, password=password, full_name=full_name or email)
         with factory.begin() as session:
             role = Role.ADMIN if admin else Role.USER
             user = auth.register(session, settings=settings, data=data, role=role, by_operator=True)
-    except (ProblemError, ValueError) as error:
-        typer.echo(f"jobtracker: {getattr(error, 'detail', error)}", err=True)
+    except ValidationError as error:
+        first = error.errors()[0]
+        typer.echo(f"jobtracker: {first['loc'][0]}: {first['msg']}", err=True)
+        raise typer.Exit(1) from None
+    except ProblemError as error:
+        typer.echo(f"jobtracker: {error.detail}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Created {user.role} {user.email} ({user.id}).")
 

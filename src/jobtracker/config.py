@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from enum import StrEnum
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
 
-    @cached_property
+    @property
     def sqlalchemy_url(self) -> str:
         """The database URL with the driver spelled out (psycopg 3 for PostgreSQL)."""
         url = self.database_url or f"sqlite:///{self.data_dir / 'jobtracker.db'}"
@@ -79,12 +79,13 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
 
-    @cached_property
+    @property
     def signing_key(self) -> str:
-        """The secret for tokens and CSRF: given, or generated once into the data folder."""
-        return self.secret_key or _read_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+        """The secret for tokens: given, or generated once into the data folder."""
+        return self.secret_key or _read_or_create_secret(self.data_dir.resolve() / SECRET_KEY_FILE)
 
 
+@lru_cache(maxsize=8)
 def _read_or_create_secret(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()

@@ -64,7 +64,9 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # An AUTOCOMMIT connection (a health probe) must not queue behind writers.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
@@ -83,9 +85,7 @@ def create_db_engine(settings: Settings) -> Engine:
     """An engine for the configured database, with SQLite tuned for a web app."""
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            settings.sqlalchemy_url, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine(settings.sqlalchemy_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms))
         _sqlite_transactions(engine)
         return engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -56,7 +58,7 @@ def create_app(
 
 async def _to_login(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
-    return web.redirect(f"/login?next={exc.next_path}")
+    return web.redirect(f"/login?next={quote(exc.next_path, safe='/')}")
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:

@@ -52,7 +52,8 @@ class LoginRequired(Exception):
 
 def _web_user(request: Request, user: Annotated[User | None, Depends(_optional_web_user)]) -> User:
     if user is None:
-        raise LoginRequired(request.url.path)
+        query = f"?{request.url.query}" if request.url.query else ""
+        raise LoginRequired(request.url.path + query)
     return user
 
 

@@ -27,7 +27,7 @@ def signup_page(request: Request, user: OptionalWebUser, settings: SettingsDep) 
     if user:
         return web.redirect("/profile")
     closed = settings.signup is SignupMode.CLOSED
-    return web.render(request, "auth/signup.html", {"closed": closed, "form": {}})
+    return web.render(request, "auth/signup.html", {"user": None, "closed": closed, "form": {}})
 
 
 @router.post("/signup")
@@ -44,16 +44,17 @@ def signup(
         data = RegisterRequest(email=email, password=password, full_name=full_name)
         user = service.register(session, settings=settings, data=data)
     except ValidationError as error:
-        return _signup_error(request, form, _first_message(error))
+        return _signup_error(request, settings, form, _first_message(error))
     except ProblemError as error:
-        return _signup_error(request, form, error.detail, error.status)
+        return _signup_error(request, settings, form, error.detail, error.status)
     return _signed_in(request, session, settings, user, "/profile")
 
 
 def _signup_error(
-    request: Request, form: dict[str, str], message: str, status: int = 422
+    request: Request, settings: SettingsDep, form: dict[str, str], message: str, status: int = 422
 ) -> Response:
-    context = {"form": form, "error": message, "closed": False}
+    closed = settings.signup is SignupMode.CLOSED
+    context = {"user": None, "form": form, "error": message, "closed": closed}
     return web.render(request, "auth/signup.html", context, status)
 
 
@@ -61,7 +62,9 @@ def _signup_error(
 def login_page(request: Request, user: OptionalWebUser, next: str = "/") -> Response:
     if user:
         return web.redirect(web.safe_next(next, "/profile"))
-    return web.render(request, "auth/login.html", {"next": web.safe_next(next), "form": {}})
+    return web.render(
+        request, "auth/login.html", {"user": None, "next": web.safe_next(next), "form": {}}
+    )
 
 
 @router.post("/login")
@@ -80,9 +83,13 @@ def login(
         )
     except ProblemError as error:
         # Returned, not raised: the failed attempt must be committed to count for throttling.
-        context = {"error": error.detail, "form": {"email": email}, "next": web.safe_next(next)}
+        context = {
+            "user": None, "error": error.detail,
+            "form": {"email": email}, "next": web.safe_next(next),
+        }  # fmt: skip
         response = web.render(request, "auth/login.html", context, error.status)
-        response.headers.update(error.headers)
+        if "Retry-After" in error.headers:  # not WWW-Authenticate: this is a form, not the API
+            response.headers["Retry-After"] = error.headers["Retry-After"]
         return response
     return _signed_in(request, session, settings, user, web.safe_next(next, "/profile"))
 

@@ -12,6 +12,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobtracker.kit.metrics import LATENCY, REQUESTS
@@ -99,7 +100,7 @@ class JsonBodyLimitMiddleware:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _BodyTooLarge
+                raise _BodyTooLarge(self.max_bytes)
             return message
 
         try:
@@ -115,8 +116,12 @@ class JsonBodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """An HTTPException, because FastAPI turns any other error raised while it reads a body into
+    a 400; this one it lets through to the problem handlers (or to the `except` above)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"JSON bodies are limited to {max_bytes} bytes.")
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -29,9 +29,7 @@ def _pagination(
 PaginationParams = Annotated[Pagination, Depends(_pagination)]
 
 
-def paginate(
-    session: Session, statement: Select[RowT], page: Pagination
-) -> tuple[list[RowT], int]:
+def paginate(session: Session, statement: Select[RowT], page: Pagination) -> tuple[list[RowT], int]:
     """The rows of one page and the total across all pages."""
     count: Any = select(func.count()).select_from(statement.order_by(None).subquery())
     total = session.scalar(count) or 0

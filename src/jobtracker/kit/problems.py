@@ -106,8 +106,15 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _slug(status: int) -> str:
-    return HTTPStatus(status).phrase.lower().replace(" ", "-").replace("'", "")
+# Reason phrases change between Python versions (413 is "Content Too Large" from 3.13), but a
+# `type` that clients switch on must not.
+_STABLE_KINDS = {413: ("payload-too-large", "Payload too large")}
+
+
+def _kind_and_title(status: int) -> tuple[str, str]:
+    phrase = HTTPStatus(status).phrase
+    slug = phrase.lower().replace(" ", "-").replace("'", "")
+    return _STABLE_KINDS.get(status, (slug, phrase))
 
 
 def _problem_handler(html: HtmlRenderer | None) -> Callable[..., Any]:
@@ -128,29 +135,34 @@ def _problem_handler(html: HtmlRenderer | None) -> Callable[..., Any]:
 def _http_handler(html: HtmlRenderer | None) -> Callable[..., Any]:
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        phrase = HTTPStatus(exc.status_code).phrase
-        detail = exc.detail if isinstance(exc.detail, str) else phrase
+        kind, title = _kind_and_title(exc.status_code)
+        detail = exc.detail if isinstance(exc.detail, str) else title
         if html and _wants_html(request):
-            return html(request, exc.status_code, phrase, detail)
+            return html(request, exc.status_code, title, detail)
         return problem_response(
-            exc.status_code, _slug(exc.status_code), phrase, detail,
+            exc.status_code, kind, title, detail,
             instance=request.url.path, headers=dict(exc.headers or {}),
         )  # fmt: skip
 
     return on_http
 
 
-async def _on_validation(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
-        for error in exc.errors()
-    ]
-    fields = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-    return problem_response(
-        422, "validation-error", "The request is not valid", f"Invalid fields: {fields}",
-        instance=request.url.path, errors=errors,
-    )  # fmt: skip
+def _validation_handler(html: HtmlRenderer | None) -> Callable[..., Any]:
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+            for error in exc.errors()
+        ]
+        fields = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
+        if html and _wants_html(request):
+            return html(request, 422, "That address is not valid", f"Check: {fields}.")
+        return problem_response(
+            422, "validation-error", "The request is not valid", f"Invalid fields: {fields}",
+            instance=request.url.path, errors=errors,
+        )  # fmt: skip
+
+    return on_validation
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
@@ -164,5 +176,5 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 def install_problem_handlers(app: FastAPI, *, html_renderer: HtmlRenderer | None = None) -> None:
     app.add_exception_handler(ProblemError, _problem_handler(html_renderer))
     app.add_exception_handler(StarletteHTTPException, _http_handler(html_renderer))
-    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(RequestValidationError, _validation_handler(html_renderer))
     app.add_exception_handler(Exception, _on_unexpected)

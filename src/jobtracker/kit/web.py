@@ -72,4 +72,18 @@ def redirect(path: str) -> RedirectResponse:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
+    """An htmx request for a fragment; restoring history after a cache miss needs the whole page."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render_page_or_fragment(
+    request: Request, page: str, fragment: str, context: dict[str, Any]
+) -> HTMLResponse:
+    """The whole page, or only the fragment htmx asked for, at the same address."""
+    response = render(request, fragment if is_htmx(request) else page, context)
+    # One URL, two bodies: without Vary the back button can show a cached bare fragment.
+    response.headers["Vary"] = "HX-Request, HX-History-Restore-Request"
+    return response

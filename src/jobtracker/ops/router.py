@@ -23,7 +23,7 @@ def readyz(request: Request) -> JSONResponse:
     """Ready for traffic: the database answers and its schema is at the latest migration."""
     engine: Engine = request.app.state.engine
     try:
-        with engine.connect() as connection:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT 1"))
         migrated = is_at_head(engine)
     except Exception as error:  # any database failure means "not ready", with its reason

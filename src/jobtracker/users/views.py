@@ -56,16 +56,19 @@ def save_profile(
         data = ProfileUpdate.model_validate(_profile_values(form))
         service.update_profile(session, user=user, data=data)
     except ValidationError as error:
-        return _profile_error(request, user, form.model_dump(), _messages(error))
+        return _profile_error(request, user, form.model_dump(), _field_errors(error))
     except ProblemError as error:
-        return _profile_error(request, user, form.model_dump(), [error.detail])
+        return _profile_error(request, user, form.model_dump(), [("", error.detail)])
     return web.redirect("/profile?saved=true")
 
 
 def _profile_error(
-    request: Request, user: Any, form: dict[str, Any], errors: list[str]
+    request: Request, user: Any, form: dict[str, Any], errors: list[tuple[str, str]]
 ) -> Response:
-    context = {"user": user, "form": form, "errors": errors, "editing": True}
+    context = {
+        "user": user, "form": form, "errors": [message for _, message in errors],
+        "invalid": {field for field, _ in errors},
+    }  # fmt: skip
     return web.render(request, "users/profile.html", context, 422)
 
 
@@ -83,8 +86,9 @@ def people_page(
         "user": user, "people": people, "total": total, "q": q, "page": page,
         "has_next": page * PAGE_SIZE < total,
     }  # fmt: skip
-    template = "users/_people_results.html" if web.is_htmx(request) else "users/people.html"
-    return web.render(request, template, context)
+    return web.render_page_or_fragment(
+        request, "users/people.html", "users/_people_results.html", context
+    )
 
 
 @router.get("/people/following")
@@ -158,9 +162,20 @@ def _link(line: str) -> dict[str, str]:
     return {"label": label, "url": url}
 
 
-def _messages(error: ValidationError) -> list[str]:
-    messages = []
+FIELD_LABELS = {
+    "full_name": "Full name", "position": "Headline", "location": "Location", "email": "Email",
+    "phone": "Phone", "skills": "Skills", "social_links": "Links", "bio": "About you",
+}  # fmt: skip
+ITEM_LABELS = {"skills": "Skill", "social_links": "Link"}
+
+
+def _field_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """(form field, message in the form's own words): "Link 2: URL scheme should be ..."."""
+    errors = []
     for item in error.errors():
-        field = " ".join(str(part) for part in item["loc"]).replace("_", " ")
-        messages.append(f"{field.capitalize()}: {item['msg']}")
-    return messages
+        field, *rest = item["loc"] or ("form",)
+        name = FIELD_LABELS.get(str(field), str(field))
+        if rest and isinstance(rest[0], int):
+            name = f"{ITEM_LABELS.get(str(field), name)} {rest[0] + 1}"
+        errors.append((str(field), f"{name}: {item['msg']}"))
+    return errors
