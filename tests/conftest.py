@@ -7,6 +7,7 @@ PostgreSQL, in a schema of its own that is dropped at the end (scripts/check doe
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +18,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobtracker.config import Settings
+from jobtracker.config import Settings, TaskPolicy
 from jobtracker.db import create_db_engine
 from jobtracker.main import create_app
 from jobtracker.migrations import upgrade_to_head
+from jobtracker.tasks import runtime
+from jobtracker.tasks.engine import Worker, migrate_task_tables
+from jobtracker.tasks.queues import QUEUES
 from tests.helpers import Accounts
 
 DATABASE = os.environ.get("JOBTRACKER_TEST_DATABASE", "sqlite")
@@ -47,7 +51,7 @@ def database_url(data_dir: Path) -> Iterator[str]:
 
 
 def _postgres_schema(url: str) -> Iterator[str]:
-    """A schema of this run's own, so that runs never see each other's rows."""
+    """Schemas of this run's own (ours, and the task engine's), so runs never see each other."""
     schema = f"jt_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
@@ -58,8 +62,15 @@ def _postgres_schema(url: str) -> Iterator[str]:
     separator = "&" if "?" in url else "?"
     yield f"{url}{separator}options=-csearch_path%3D{schema}"
     with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema}_dbos CASCADE"))
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+def tasks_schema_for(database_url: str) -> str:
+    """DBOS's schema beside ours: `<our schema>_dbos` on PostgreSQL (SQLite has no schemas)."""
+    found = re.search(r"search_path%3D(\w+)", database_url)
+    return f"{found.group(1)}_dbos" if found else "dbos"
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +80,12 @@ def settings(data_dir: Path, database_url: str) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-that-is-long-enough-for-hs256",
         log_level="WARNING",
+        tasks_schema=tasks_schema_for(database_url),
+        task_polling_seconds=0.05,
+        task_policies={
+            name: TaskPolicy(attempts=3, first_delay_seconds=0.1, max_delay_seconds=0.3)
+            for name in ("default", "email", "import", "maintenance")
+        },
     )
 
 
@@ -76,6 +93,8 @@ def settings(data_dir: Path, database_url: str) -> Settings:
 def engine(settings: Settings) -> Iterator[Engine]:
     engine = create_db_engine(settings)
     upgrade_to_head(engine)
+    migrate_task_tables(settings)
+    runtime.configure(settings, engine)
     yield engine
     engine.dispose()
 
@@ -106,6 +125,41 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
     return create_app(settings, engine=engine, session_factory=session_factory)
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, engine: Engine) -> Iterator[Worker]:
+    """DBOS running in this process on the test database, started on first use.
+
+    DBOS is one per process, so every test that needs tasks to really run shares this worker;
+    such tests write through `committed` (real commits), never the rolled-back `session`.
+    """
+    running = Worker("pytest-0", list(QUEUES))
+    running.start(settings, engine)
+    yield running
+    running.stop(grace_seconds=1)
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions that really commit (for tasks to see), and every row deleted afterwards so the
+    rolled-back tests that follow find the database as they expect."""
+    yield runtime.current().session_factory
+    _delete_everything(engine)
+
+
+def _delete_everything(engine: Engine) -> None:
+    from jobtracker.models import metadata
+    from jobtracker.tasks.repository import workflow_status_table
+
+    settings = runtime.current().settings
+    schema = None if settings.is_sqlite else settings.tasks_schema
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            if table.name != "task_executors":  # the running worker's heartbeat row stays
+                connection.execute(table.delete())
+        # Finished and failed task records: later figures and dead-letter lists start empty.
+        connection.execute(workflow_status_table(schema).delete())
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from jobtracker.migrations import alembic_config
+from jobtracker.migrations import alembic_config, include_name
 from jobtracker.models import metadata
 
 
 class TestMigrations:
     def test_models_and_migrations_agree(self, connection: Connection) -> None:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(connection, opts=opts)
         assert compare_metadata(context, metadata) == []
 
     def test_history_is_linear(self, engine: Engine) -> None:

@@ -1,17 +1,25 @@
-"""The `jobtracker` command: serve, api, migrate, user, demo."""
+"""The `jobtracker` command: serve, api, worker, migrate, user, demo."""
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import sys
+import threading
 from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from jobtracker.config import Settings, SettingsError, load_settings, prepare_data_dir
 from jobtracker.db import create_db_engine, create_session_factory
+from jobtracker.kit.logging import configure_logging
 from jobtracker.migrations import is_at_head, upgrade_to_head
+from jobtracker.tasks.engine import Worker, default_executor_id, migrate_task_tables
+from jobtracker.tasks.queues import QUEUES, known_queue
 
 app = typer.Typer(
     help="Jobtracker: a platform for the whole of a job search.", no_args_is_help=True
@@ -38,7 +46,7 @@ def _settings() -> Settings:
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything in one process (web, API, background work) on the embedded default."""
     settings = _settings()
-    upgrade_to_head(create_db_engine(settings))
+    _migrate(settings)
     typer.echo(f"Jobtracker is running at http://{host}:{port}")
     uvicorn.run(
         "jobtracker.main:create_app", factory=True, host=host, port=port, log_level="warning"
@@ -68,9 +76,77 @@ def api(
 
 
 @app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Queues to take work from, comma-separated.")] = "",
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Tasks at once per queue in this process.")
+    ] = None,
+    executor_id: Annotated[
+        str, typer.Option(help="Stable id of this worker (default: host name + slot 0).")
+    ] = "",
+    grace: Annotated[
+        int, typer.Option(min=0, help="Seconds to finish running tasks after SIGTERM.")
+    ] = 30,
+) -> None:
+    """Run background work alone (scale-out); SIGTERM finishes or hands back running tasks."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if concurrency:
+        settings = settings.model_copy(update={"queue_concurrency": concurrency})
+    names = _queue_names(queues)
+    engine = create_db_engine(settings)
+    if not is_at_head(engine):
+        typer.echo("jobtracker: the database is not migrated; run `jobtracker migrate`", err=True)
+        raise typer.Exit(1)
+    running = Worker(executor_id or settings.executor_id or default_executor_id(), names)
+    running.start(settings, engine)
+    _wait_for_signal()
+    running.stop(grace_seconds=grace)
+    _exit_without_handed_back_tasks()
+
+
+def _queue_names(option: str) -> list[str]:
+    """The queues named on the command line (all when none); a bad name exits with status 2."""
+    if not option:
+        return list(QUEUES)
+    try:
+        return [known_queue(name.strip()).name for name in option.split(",")]
+    except ValueError as error:
+        typer.echo(f"jobtracker: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(1.0):  # a timed wait keeps the main thread responsive to signals
+        pass
+
+
+def _exit_without_handed_back_tasks() -> None:
+    """Tasks still running after the grace were handed back to the fleet, but their threads
+    would hold the interpreter's exit until they end: leave without them."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(not thread.daemon for thread in others):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def _migrate(settings: Settings) -> Engine:
+    """Our tables (Alembic) and the task engine's (DBOS), in the one database."""
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)
+    migrate_task_tables(settings)
+    return engine
+
+
+@app.command()
 def migrate() -> None:
     """Bring the database schema to the latest migration."""
-    upgrade_to_head(create_db_engine(_settings()))
+    _migrate(_settings())
     typer.echo("Database is at the latest migration.")
 
 
@@ -94,9 +170,8 @@ def user_create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine = create_db_engine(settings)
-    upgrade_to_head(engine)  # like `serve` and `demo`: the first account may come before any start
-    factory = create_session_factory(engine)
+    # Like `serve` and `demo`: the first account may come before any start.
+    factory = create_session_factory(_migrate(settings))
     try:
         data = RegisterRequest(email=email, password=password, full_name=full_name or email)
         with factory.begin() as session:
@@ -116,10 +191,11 @@ def user_create(
 def demo() -> None:
     """Create a demo account with realistic sample data (safe to run again)."""
     from jobtracker.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+    from jobtracker.tasks import runtime
 
     settings = _settings()
-    engine = create_db_engine(settings)
-    upgrade_to_head(engine)
+    engine = _migrate(settings)
+    runtime.configure(settings, engine)  # the demo's notifications enqueue their emails
     with create_session_factory(engine).begin() as session:
         created = seed_demo(session, settings=settings)
     typer.echo("Demo data created." if created else "Demo data already present.")

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "JOBTRACKER_"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
@@ -21,8 +30,69 @@ class SignupMode(StrEnum):
     CLOSED = "closed"
 
 
+class TaskPolicy(BaseModel):
+    """Retries and time limit for one kind of task (JOBTRACKER_TASK_POLICIES is JSON by kind)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    attempts: Annotated[int, Field(ge=1, le=50)] = 5
+    first_delay_seconds: Annotated[float, Field(ge=0)] = 1.0
+    backoff: Annotated[float, Field(ge=1)] = 2.0
+    max_delay_seconds: Annotated[float, Field(ge=0)] = 300.0
+    time_limit_seconds: Annotated[float, Field(gt=0)] = 900.0
+
+
+DEFAULT_TASK_POLICIES = {
+    "default": TaskPolicy(),
+    "email": TaskPolicy(attempts=6, first_delay_seconds=2.0, max_delay_seconds=600.0),
+    "import": TaskPolicy(attempts=4, first_delay_seconds=5.0, time_limit_seconds=1800.0),
+    "maintenance": TaskPolicy(attempts=2, time_limit_seconds=300.0),
+}
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message is one line that names the variable."""
+
+
+class SmtpServer(BaseModel):
+    """The SMTP relay of JOBTRACKER_SMTP_URL: "tls" is smtps://, "starttls" is ?starttls=true."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str
+    port: int
+    security: Literal["tls", "starttls", "none"]
+    username: str = ""
+    password: SecretStr = SecretStr("")
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """`smtp://user:pass@host:587?starttls=true` or `smtps://user:pass@host:465`; the messages
+    never repeat the URL, which may hold a password."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError("must start with smtp:// or smtps://")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("has a port that is not a number from 1 to 65535") from None
+    if not parts.hostname or parts.path not in ("", "/") or parts.fragment:
+        raise ValueError("must be smtp://[user:password@]host[:port][?starttls=true]")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    starttls = options.pop("starttls", "false").lower()
+    if options or starttls not in ("true", "false"):
+        raise ValueError("takes one option, starttls=true or starttls=false")
+    if parts.scheme == "smtps" and starttls == "true":
+        raise ValueError("smtps:// is TLS from the start; starttls=true is for smtp://")
+    security = "tls" if parts.scheme == "smtps" else "starttls" if starttls == "true" else "none"
+    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or default_port,
+        security=security,
+        username=unquote(parts.username or ""),
+        password=SecretStr(unquote(parts.password or "")),
+    )
 
 
 class Settings(BaseSettings):
@@ -45,6 +115,23 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_requests: bool = True
 
+    # Live updates (SSE): "auto" is PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite.
+    broadcast: Literal["auto", "memory", "postgres"] = "auto"
+
+    # Background work (DBOS Transact on the application's own database).
+    executor_id: str = ""
+    tasks_schema: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")] = "dbos"
+    task_polling_seconds: Annotated[float, Field(gt=0, le=10)] = 0.25
+    queue_concurrency: Annotated[int, Field(ge=1, le=256)] = 8
+    task_policies: dict[str, TaskPolicy] = {}
+    task_retention_days: Annotated[int, Field(ge=1)] = 7
+    executor_stale_seconds: Annotated[int, Field(ge=5)] = 30
+
+    # Email: through the SMTP relay when JOBTRACKER_SMTP_URL is set, else into the outbox folder.
+    smtp_url: Annotated[SmtpServer | None, NoDecode] = None
+    smtp_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    email_from: str = "Jobtracker <jobtracker@localhost>"
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -59,6 +146,20 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
 
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _smtp_server(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_smtp_url(value) if value.strip() else None
+        return value
+
+    @field_validator("email_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("must be an address, as in Jobtracker <jobs@example.com>")
+        return value
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL with the driver spelled out (psycopg 3 for PostgreSQL)."""
@@ -66,6 +167,20 @@ class Settings(BaseSettings):
         if url.startswith("postgresql://"):
             return "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
+
+    def task_policy(self, kind: str) -> TaskPolicy:
+        """The policy for a kind of task: the operator's, else the built-in one, else default."""
+        return (
+            self.task_policies.get(kind)
+            or DEFAULT_TASK_POLICIES.get(kind)
+            or self.task_policies.get("default")
+            or DEFAULT_TASK_POLICIES["default"]
+        )
+
+    @property
+    def tasks_database_url(self) -> str:
+        """The URL DBOS uses for its tables: the application's own database, plain driver name."""
+        return self.sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
     @property
     def is_sqlite(self) -> bool:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from jobtracker.auth import service as auth
 from jobtracker.auth.schemas import RegisterRequest
 from jobtracker.config import Settings
+from jobtracker.notifications import service as notifications
+from jobtracker.notifications.schemas import NotificationKind
 from jobtracker.users import service as users
 from jobtracker.users.schemas import ProfilePatch
 
@@ -62,7 +64,29 @@ def seed_demo(session: Session, *, settings: Settings) -> bool:
         followed = users.get_user_by_email(session, email=email)
         assert followed is not None
         users.follow(session, viewer=demo, user_id=followed.id)
+    _notify(session, demo)
     return True
+
+
+NOTIFICATIONS = (
+    (NotificationKind.SYSTEM, "Welcome to Jobtracker",
+     "Fill in your profile so that people from your cohort can find you.", "/profile"),
+    (NotificationKind.ALERT_MATCH, "3 new listings match “platform engineer”",
+     "Northwind Analytics, Globex and Initech posted roles in Berlin this week.", "/notifications"),
+    (NotificationKind.INTERVIEW_REMINDER, "Interview tomorrow at 10:00 with Northwind Analytics",
+     "Second round: system design, 60 minutes, video call.", "/notifications"),
+)  # fmt: skip
+
+
+def _notify(session: Session, demo: users.User) -> None:
+    """A few notifications, the oldest already read; their emails land in the outbox."""
+    sent = [
+        notifications.notify(session, user_id=demo.id, kind=kind, title=title, body=body, link=link)
+        for kind, title, body, link in NOTIFICATIONS
+    ]
+    welcome = sent[0]
+    assert welcome is not None  # a new account has every kind on
+    notifications.mark_read(session, user_id=demo.id, notification_id=welcome.id)
 
 
 def _create(session: Session, settings: Settings, person: Person) -> users.User:

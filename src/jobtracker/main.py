@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -17,15 +19,28 @@ from jobtracker.auth.dependencies import LoginRequired
 from jobtracker.config import Settings, load_settings, prepare_data_dir
 from jobtracker.db import create_db_engine, create_session_factory
 from jobtracker.kit import web
+from jobtracker.kit.broadcast import broadcast_lifespan, create_broadcast
 from jobtracker.kit.logging import configure_logging
 from jobtracker.kit.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from jobtracker.kit.problems import install_problem_handlers
+from jobtracker.live import router as live_router
+from jobtracker.notifications import router as notifications_router
+from jobtracker.notifications import views as notifications_views
 from jobtracker.ops import router as ops_router
+from jobtracker.tasks import runtime as tasks_runtime
+from jobtracker.tasks.metrics import register_queue_metrics
 from jobtracker.users import router as users_router
 from jobtracker.users import views as users_views
 
-API_ROUTERS = (auth_router.router, users_router.router, ops_router.router)
-PAGE_ROUTERS = (auth_views.router, users_views.router)
+API_ROUTERS = (
+    auth_router.router,
+    users_router.router,
+    ops_router.router,
+    ops_router.admin_router,
+    live_router.router,
+    notifications_router.router,
+)
+PAGE_ROUTERS = (auth_views.router, users_views.router, notifications_views.router)
 
 
 def create_app(
@@ -42,10 +57,14 @@ def create_app(
         title="Jobtracker",
         version=__version__,
         description="A platform for the whole of a job search.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings)
     app.state.session_factory = session_factory or create_session_factory(app.state.engine)
+    app.state.broadcast = create_broadcast(settings)
+    tasks_runtime.configure(settings, app.state.engine)  # every process can enqueue tasks
+    register_queue_metrics()
     for router in (*API_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.PACKAGE_DIR / "static"), name="static")
@@ -54,6 +73,13 @@ def create_app(
     app.add_middleware(JsonBodyLimitMiddleware, max_bytes=settings.max_json_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """What runs beside the requests: started before the first, stopped after the last."""
+    async with broadcast_lifespan(app):
+        yield
 
 
 async def _to_login(request: Request, exc: Exception) -> Response:

@@ -27,9 +27,17 @@ def _current_user(
     session: DbSession, settings: SettingsDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> User:
     user = service.user_for_access_token(session, settings=settings, token=token) if token else None
+    _end_lookup(session)
     if user is None:
         raise Unauthorized("A valid bearer access token is required.")
     return user
+
+
+def _end_lookup(session: DbSession) -> None:
+    """End the read transaction of the user lookup. On SQLite every transaction holds the write
+    lock (BEGIN IMMEDIATE), and a handler may next call the task engine's client, which uses a
+    connection of its own: it must not wait for a lock its own request holds."""
+    session.commit()
 
 
 def _admin_user(user: Annotated[User, Depends(_current_user)]) -> User:
@@ -40,7 +48,9 @@ def _admin_user(user: Annotated[User, Depends(_current_user)]) -> User:
 
 def _optional_web_user(request: Request, session: DbSession) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
-    return service.user_for_web_session(session, token=token) if token else None
+    user = service.user_for_web_session(session, token=token) if token else None
+    _end_lookup(session)
+    return user
 
 
 class LoginRequired(Exception):

@@ -7,11 +7,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from jobtracker.config import Settings
+from jobtracker.kit.broadcast import Broadcast
 
 
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_broadcast(request: Request) -> Broadcast:
+    broadcast: Broadcast = request.app.state.broadcast
+    return broadcast
 
 
 def get_client_address(request: Request) -> str:
@@ -21,3 +27,4 @@ def get_client_address(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClientAddress = Annotated[str, Depends(get_client_address)]
+BroadcastDep = Annotated[Broadcast, Depends(get_broadcast)]

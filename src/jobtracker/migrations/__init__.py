@@ -13,6 +13,13 @@ from sqlalchemy import Engine
 HERE = Path(__file__).parent
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Only our tables: on SQLite, DBOS keeps its tables in the same file, and they are its own."""
+    from jobtracker.models import metadata
+
+    return type_ != "table" or name in metadata.tables
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(HERE))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from jobtracker.migrations import include_name
 from jobtracker.models import metadata
 
 config = context.config
@@ -14,10 +15,12 @@ if engine is None:  # the plain `alembic` command line, during development
 
     engine = create_db_engine(load_settings())
 
+
 with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copy
         compare_type=True,
     )

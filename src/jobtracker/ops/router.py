@@ -1,15 +1,33 @@
-"""Health, readiness and metrics for load balancers and Prometheus."""
+"""Operations: health, readiness and metrics for load balancers and Prometheus; the admin API
+for background work (dead letters, queue figures, the worker probe)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
 
+from jobtracker.auth.dependencies import AdminUser
+from jobtracker.db import DbSession
+from jobtracker.kit.pagination import PaginationParams
+from jobtracker.kit.schemas import Page
 from jobtracker.migrations import is_at_head
+from jobtracker.tasks import service as tasks
+from jobtracker.tasks.schemas import (
+    DeadLetter,
+    ProbeRead,
+    ProbeRequest,
+    QueuesOverview,
+    RequeueRequest,
+    RequeueResult,
+)
 
 router = APIRouter(tags=["operations"])
+admin_router = APIRouter(prefix="/api", tags=["operations"])
 
 
 @router.get("/healthz")
@@ -36,3 +54,53 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@admin_router.get("/dlq")
+def list_dead_letters(
+    admin: AdminUser,
+    session: DbSession,
+    page: PaginationParams,
+    task: Annotated[str | None, Query(max_length=200, description="Task name")] = None,
+    queue: Annotated[str | None, Query(max_length=100)] = None,
+    since: Annotated[datetime | None, Query(description="Failed tasks created since")] = None,
+) -> Page[DeadLetter]:
+    items, total = tasks.list_dead_letters(session, page=page, task=task, queue=queue, since=since)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@admin_router.get("/dlq/{task_id}")
+def read_dead_letter(task_id: str, admin: AdminUser, session: DbSession) -> DeadLetter:
+    return tasks.get_dead_letter(session, task_id=task_id)
+
+
+@admin_router.post("/dlq/requeue")
+def requeue_many(data: RequeueRequest, admin: AdminUser, session: DbSession) -> RequeueResult:
+    return RequeueResult(requeued=tasks.requeue(session, task_ids=data.ids))
+
+
+@admin_router.post("/dlq/{task_id}/requeue")
+def requeue_one(task_id: str, admin: AdminUser, session: DbSession) -> RequeueResult:
+    return RequeueResult(requeued=tasks.requeue(session, task_ids=[task_id]))
+
+
+@admin_router.delete("/dlq/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_dead_letter(task_id: str, admin: AdminUser, session: DbSession) -> Response:
+    tasks.delete_dead_letter(session, task_id=task_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@admin_router.get("/ops/queues")
+def queues(admin: AdminUser, session: DbSession) -> QueuesOverview:
+    return tasks.queues_overview(session)
+
+
+@admin_router.post("/ops/probes", status_code=status.HTTP_202_ACCEPTED)
+def start_probe(data: ProbeRequest, admin: AdminUser, session: DbSession) -> ProbeRead:
+    """Enqueue a task that any worker runs: checks that the fleet is taking work."""
+    return tasks.start_probe(session, seconds=data.seconds)
+
+
+@admin_router.get("/ops/probes/{probe_id}")
+def read_probe(probe_id: str, admin: AdminUser, session: DbSession) -> ProbeRead:
+    return tasks.get_probe(session, probe_id=probe_id)

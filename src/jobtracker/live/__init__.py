@@ -1,0 +1,1 @@
+"""Live updates for signed-in users: a Server-Sent Events stream of their own events."""

@@ -1,0 +1,58 @@
+"""The signed-in user's live event stream, on the broadcast the test database selects."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from jobtracker.kit.broadcast import Broadcast
+from jobtracker.live.service import user_channel
+from tests.helpers import Accounts
+from tests.streams import next_data, next_event, skip_past_comment
+
+STREAM = "/api/events/stream"
+
+
+def broadcast_of(app: FastAPI) -> Broadcast:
+    broadcast: Broadcast = app.state.broadcast
+    return broadcast
+
+
+class TestEventStream:
+    def test_event_for_the_user_arrives_on_their_stream(
+        self, client: TestClient, accounts: Accounts, app: FastAPI
+    ) -> None:
+        reader = accounts.create()
+        with client.stream("GET", STREAM, headers=reader.headers) as response:
+            assert response.status_code == 200
+            lines = response.iter_lines()
+            skip_past_comment(lines, "ready")
+            broadcast_of(app).publish(user_channel(reader.id), {"type": "notification", "n": 1})
+            event = next_event(lines)
+        assert event["event"] == "notification"
+
+    def test_another_users_events_do_not_arrive(
+        self, client: TestClient, accounts: Accounts, app: FastAPI
+    ) -> None:
+        reader, other = accounts.create(), accounts.create()
+        with client.stream("GET", STREAM, headers=reader.headers) as response:
+            lines = response.iter_lines()
+            skip_past_comment(lines, "ready")
+            broadcast_of(app).publish(user_channel(other.id), {"for": "other"})
+            broadcast_of(app).publish(user_channel(reader.id), {"for": "reader"})
+            assert next_data(lines) == {"for": "reader"}
+
+    def test_closing_the_stream_unsubscribes(
+        self, client: TestClient, accounts: Accounts, app: FastAPI
+    ) -> None:
+        reader = accounts.create()
+        with client.stream("GET", STREAM, headers=reader.headers) as response:
+            lines = response.iter_lines()  # held: a dropped line iterator closes the stream
+            skip_past_comment(lines, "ready")
+            assert broadcast_of(app).subscribers(user_channel(reader.id)) == 1
+        assert broadcast_of(app).subscribers(user_channel(reader.id)) == 0
+
+    def test_without_a_token_is_401(self, client: TestClient) -> None:
+        response = client.get(STREAM)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
