@@ -99,6 +99,13 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _task_runtime(settings: Settings, engine: Engine) -> None:
+    """Every test enqueues into the test database, even after an app on another database (the
+    browser tests' live server) configured the process's task runtime for itself."""
+    runtime.configure(settings, engine)
+
+
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     """One connection per test inside a transaction that is rolled back at the end."""

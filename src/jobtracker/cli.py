@@ -49,7 +49,12 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     _migrate(settings)
     typer.echo(f"Jobtracker is running at http://{host}:{port}")
     uvicorn.run(
-        "jobtracker.main:create_app", factory=True, host=host, port=port, log_level="warning"
+        "jobtracker.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,  # open SSE streams must not hold up a shutdown
     )
 
 
@@ -71,6 +76,7 @@ def api(
         port=port,
         workers=workers,
         log_level="warning",
+        timeout_graceful_shutdown=5,  # open SSE streams must not hold up a shutdown
         proxy_headers=True,
     )
 

@@ -3,6 +3,7 @@ for background work (dead letters, queue figures, the worker probe)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from jobtracker.auth.dependencies import AdminUser
 from jobtracker.db import DbSession
+from jobtracker.kit import sse
 from jobtracker.kit.pagination import PaginationParams
 from jobtracker.kit.schemas import Page
 from jobtracker.migrations import is_at_head
@@ -28,6 +30,7 @@ from jobtracker.tasks.schemas import (
 
 router = APIRouter(tags=["operations"])
 admin_router = APIRouter(prefix="/api", tags=["operations"])
+QUEUE_STREAM_SECONDS = 2.0
 
 
 @router.get("/healthz")
@@ -93,6 +96,13 @@ def delete_dead_letter(task_id: str, admin: AdminUser, session: DbSession) -> Re
 @admin_router.get("/ops/queues")
 def queues(admin: AdminUser, session: DbSession) -> QueuesOverview:
     return tasks.queues_overview(session)
+
+
+@admin_router.get("/ops/queues/stream", response_class=sse.EventSourceResponse)
+async def queues_stream(admin: AdminUser) -> AsyncIterator[sse.ServerSentEvent]:
+    """The same figures as Server-Sent Events (`event: queues`), every 2 seconds."""
+    async for message in sse.every(QUEUE_STREAM_SECONDS, tasks.queues_snapshot):
+        yield message
 
 
 @admin_router.post("/ops/probes", status_code=status.HTTP_202_ACCEPTED)

@@ -95,6 +95,16 @@ def queues_overview(session: Session) -> QueuesOverview:
     )
 
 
+def queues_snapshot() -> dict[str, Any]:
+    """The overview as an event, read on a lock-free connection of its own (for streams)."""
+    engine = runtime.current().engine
+    with (
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        Session(bind=connection) as session,
+    ):
+        return {"type": "queues", **queues_overview(session).model_dump(mode="json")}
+
+
 def _queue_figures(counts: QueueCounts) -> QueueFigures:
     spec = QUEUES.get(counts.queue)
     return QueueFigures(description=spec.description if spec else "", **asdict(counts))

@@ -36,6 +36,8 @@ def _hand_back(executor_id: str) -> int:
     # limit, and only while its row still names the dead executor, so a task that a worker has
     # picked up again is never started twice. `resume_workflow` would move it to DBOS's internal
     # queue (no limits, any worker), drop its time limit, and re-enqueue it even while it runs.
+    if executor_id not in _stale_executors():  # it restarted since the reaper looked
+        return 0
     recovered = DBOS._recover_pending_workflows([executor_id])
     with runtime.session_scope() as session:
         ExecutorRepository(session).forget(executor_id)
