@@ -83,8 +83,11 @@ def settings(data_dir: Path, database_url: str) -> Settings:
         tasks_schema=tasks_schema_for(database_url),
         task_polling_seconds=0.05,
         task_policies={
-            name: TaskPolicy(attempts=3, first_delay_seconds=0.1, max_delay_seconds=0.3)
-            for name in ("default", "email", "import", "maintenance")
+            **{
+                name: TaskPolicy(attempts=3, first_delay_seconds=0.1, max_delay_seconds=0.3)
+                for name in ("default", "email", "import", "maintenance")
+            },
+            "tests-slow": TaskPolicy(attempts=1, time_limit_seconds=1.0),
         },
     )
 

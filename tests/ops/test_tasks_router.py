@@ -15,7 +15,8 @@ from jobtracker.main import create_app
 from jobtracker.tasks.enqueue import enqueue
 from jobtracker.users.models import User
 from tests.helpers import Accounts
-from tests.tasks.test_engine import CALLS, flaky, status_of, wait_for
+from tests.streams import next_data
+from tests.tasks.test_engine import CALLS, flaky, slow, status_of, wait_for
 
 
 @pytest.fixture
@@ -121,6 +122,18 @@ class TestDeadLetters:
             assert response.json()["type"] == "/problems/forbidden"
 
 
+class TestTimedOutTask:
+    def test_is_a_dead_letter_that_names_its_time_limit(
+        self, api: TestClient, admin_headers: dict[str, str], committed: sessionmaker[Session]
+    ) -> None:
+        with committed.begin() as session:
+            task_id = enqueue(session, slow, 5.0)
+        wait_for(lambda: status_of(task_id) == "CANCELLED", seconds=10)
+        letter = api.get(f"/api/dlq/{task_id}", headers=admin_headers).json()
+        assert letter["task"] == "tests.slow"
+        assert "time limit" in letter["error"]
+
+
 class TestQueueFigures:
     def test_figures_count_completed_and_failed_work_per_queue(
         self, api: TestClient, admin_headers: dict[str, str], committed: sessionmaker[Session]
@@ -147,3 +160,13 @@ class TestQueueFigures:
             ]
         )
         assert done == 1
+
+    def test_stream_sends_the_figures_as_events(
+        self, api: TestClient, admin_headers: dict[str, str]
+    ) -> None:
+        with api.stream("GET", "/api/ops/queues/stream", headers=admin_headers) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            lines = response.iter_lines()
+            first = next_data(lines)
+        assert first["type"] == "queues"
+        assert {q["queue"] for q in first["queues"]} >= {"interactive", "imports"}

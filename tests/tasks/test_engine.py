@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from dbos import DBOS
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.tasks import runtime
@@ -40,6 +41,12 @@ def _flaky(key: str, failures: int, permanent: bool) -> str:
 @task("tests.flaky", queue="interactive")
 def flaky(key: str, failures: int, permanent: bool) -> str:
     return attempt_step(runtime.policy("default"), "call", _flaky, key, failures, permanent)
+
+
+@task("tests.slow", queue="interactive", kind="tests-slow")
+def slow(seconds: float) -> None:
+    DBOS.sleep(seconds)
+    DBOS.run_step({"name": "after"}, time.sleep, 0)
 
 
 @task("tests.ordered", queue="maintenance")
@@ -118,3 +125,13 @@ class TestPriority:
             enqueue(session, ordered, key, "user", priority=Priority.USER)
         wait_for(lambda: len(CALLS.get(key, [])) == 4)
         assert CALLS[key][0] == "user"
+
+
+@pytest.mark.usefixtures("worker")
+class TestTimeLimit:
+    def test_a_task_past_its_kinds_time_limit_is_stopped(
+        self, committed: sessionmaker[Session]
+    ) -> None:
+        with committed.begin() as session:
+            task_id = enqueue(session, slow, 5.0)  # the test policy for its kind allows 1 s
+        assert wait_for(lambda: status_of(task_id) == "CANCELLED", seconds=10)
