@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import jobtracker.task_modules  # noqa: F401 - every task registered before the worker launches
 from jobtracker.config import Settings, TaskPolicy
 from jobtracker.db import create_db_engine
 from jobtracker.main import create_app

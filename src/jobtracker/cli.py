@@ -14,6 +14,7 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+import jobtracker.task_modules  # noqa: F401 - every task, known before a worker launches
 from jobtracker.config import Settings, SettingsError, load_settings, prepare_data_dir
 from jobtracker.db import create_db_engine, create_session_factory
 from jobtracker.kit.logging import configure_logging
@@ -105,8 +106,9 @@ def worker(
         typer.echo("jobtracker: the database is not migrated; run `jobtracker migrate`", err=True)
         raise typer.Exit(1)
     running = Worker(executor_id or settings.executor_id or default_executor_id(), names)
+    stop = _stop_on_signals()
     running.start(settings, engine)
-    _wait_for_signal()
+    _wait_for(stop)
     running.stop(grace_seconds=grace)
     _exit_without_handed_back_tasks()
 
@@ -122,10 +124,15 @@ def _queue_names(option: str) -> list[str]:
         raise typer.Exit(2) from None
 
 
-def _wait_for_signal() -> None:
+def _stop_on_signals() -> threading.Event:
+    """Installed before the worker starts: a SIGTERM during start-up must stop it cleanly too."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _wait_for(stop: threading.Event) -> None:
     while not stop.wait(1.0):  # a timed wait keeps the main thread responsive to signals
         pass
 

@@ -22,7 +22,7 @@ from anyio import to_thread
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from jobtracker.config import Settings, SettingsError
+from jobtracker.config import Settings, SettingsError, load_settings
 from jobtracker.kit.broadcast import (
     MAX_EVENT_BYTES,
     Broadcast,
@@ -121,9 +121,8 @@ class TestEvents:
             broadcast.publish("c", {"text": "x" * MAX_EVENT_BYTES})
 
     def test_postgres_needs_a_postgres_database(self, tmp_path: Path) -> None:
-        settings = Settings(data_dir=tmp_path, broadcast="postgres")
         with pytest.raises(SettingsError, match="JOBTRACKER_BROADCAST"):
-            create_broadcast(settings)
+            load_settings(data_dir=tmp_path, broadcast="postgres")
 
     def test_auto_follows_the_database(self, tmp_path: Path) -> None:
         on_sqlite = Settings(data_dir=tmp_path)

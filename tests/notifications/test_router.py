@@ -250,9 +250,7 @@ class TestOutbox:
         assert item["file_name"].endswith(".eml")
         assert item["date"] is not None
 
-    def test_a_user_who_is_not_an_admin_gets_403(
-        self, outbox_app: TestClient, accounts: Accounts
-    ) -> None:
+    def test_a_user_who_is_not_an_admin_gets_403(self, outbox_app: TestClient) -> None:
         response = outbox_app.get("/api/ops/outbox", headers=Accounts(outbox_app).create().headers)
         assert response.status_code == 403
 

@@ -36,10 +36,14 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
     monkeypatch.setattr(current, "settings", current.settings.model_copy(update=changes))
 
 
-def notify(committed: sessionmaker[Session], email: str | None = None) -> tuple[str, uuid.UUID]:
-    """A new user told of an interview; returns the user's email and the email delivery's id."""
+def notify(
+    committed: sessionmaker[Session], email: str | None = None, *, active: bool = True
+) -> tuple[str, uuid.UUID]:
+    """A new user told of an interview; returns the user's email and the email delivery's id.
+    `active=False` deactivates the account in the same transaction, before the task can run."""
     with committed.begin() as session:
         user = make_user(session, email)
+        user.is_active = active
         notification = service.notify(
             session, user_id=user.id, kind=NotificationKind.INTERVIEW_REMINDER,
             title="Interview tomorrow at 10:00", body="Second round <b>with</b> Northwind.",
@@ -112,6 +116,18 @@ class TestEmailThroughSmtp:
         assert (failed.status, failed.attempts) == ("failed", 1)
         assert failed.last_error == "550 5.1.1 user unknown"
         assert via_smtp.mailbox.messages == []
+
+    def test_deactivated_account_gets_no_email_and_its_delivery_fails(
+        self, via_smtp: SmtpTestServer, committed: sessionmaker[Session]
+    ) -> None:
+        email, delivery_id = notify(committed, active=False)
+        finished(service.delivery_task_id(delivery_id))
+        failed = delivery(committed, delivery_id)
+        assert (failed.status, failed.last_error) == (
+            "failed",
+            "the recipient's account is not active",
+        )
+        assert via_smtp.mailbox.to(email) == []
 
     def test_server_back_within_the_retry_window_gets_the_email(
         self,

@@ -61,7 +61,9 @@ class PreferenceRepository(Repository[NotificationPreference]):
     model = NotificationPreference
 
     def readable_by(self, owner_id: uuid.UUID) -> Select[NotificationPreference]:
-        return self.select().where(NotificationPreference.user_id == owner_id)
+        # Fresh rows every time: `replace` writes with an upsert, past the session's objects.
+        statement = self.select().where(NotificationPreference.user_id == owner_id)
+        return statement.execution_options(populate_existing=True)
 
     def by_kind(self, owner_id: uuid.UUID) -> dict[str, NotificationPreference]:
         return {row.kind: row for row in self.session.scalars(self.readable_by(owner_id))}
@@ -92,16 +94,14 @@ class PreferenceRepository(Repository[NotificationPreference]):
         )
         if rows:
             postgres = self.session.get_bind().dialect.name == "postgresql"
-            statement = (pg_insert if postgres else sqlite_insert)(NotificationPreference).values(
-                rows
-            )
+            insert = pg_insert if postgres else sqlite_insert
+            statement = insert(NotificationPreference).values(rows)
             self.session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["user_id", "kind"],
                     set_={"email": statement.excluded.email, "in_app": statement.excluded.in_app},
                 )
             )
-        self.session.expire_all()
 
 
 class DeliveryRepository(Repository[Delivery]):

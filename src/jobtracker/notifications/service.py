@@ -38,8 +38,6 @@ from jobtracker.notifications.tasks import deliver
 from jobtracker.tasks.enqueue import enqueue
 from jobtracker.tasks.queues import Priority
 
-__all__ = ["NotificationKind", "notify"]
-
 
 def notify(
     session: Session,

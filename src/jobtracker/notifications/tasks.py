@@ -58,10 +58,10 @@ def _prepare(delivery_id: str) -> Letter | None:
             deliveries.mark_failed(delivery.id, "the recipient's account is not active")
             return None
         deliveries.reopen(delivery.id)
-        return compose(notification, to=user.email, key=delivery.idempotency_key)
+        return _compose(notification, to=user.email, key=delivery.idempotency_key)
 
 
-def compose(notification: Notification, *, to: str, key: str) -> Letter:
+def _compose(notification: Notification, *, to: str, key: str) -> Letter:
     """The text and HTML of a notification's email, with an absolute link back to the app."""
     settings = runtime.current().settings
     context = {

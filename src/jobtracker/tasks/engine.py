@@ -47,7 +47,6 @@ class Worker:
 
     def start(self, settings: Settings, engine: Engine, threads: int | None = None) -> None:
         runtime.configure(settings, engine)
-        _import_task_modules()
         # Several beats per stale period: a live worker must never look dead to the reaper,
         # which would hand its running tasks to another worker (run twice).
         self._beat_seconds = min(HEARTBEAT_SECONDS, settings.executor_stale_seconds / 3)
@@ -123,8 +122,3 @@ class Worker:
         with runtime.session_scope() as session:
             ExecutorRepository(session).mark_gone(self.executor_id)
         logger.info("worker %s stopped", self.executor_id)
-
-
-def _import_task_modules() -> None:
-    """Every module that declares tasks or schedules, imported before DBOS launches."""
-    import jobtracker.tasks.tasks  # noqa: F401
