@@ -114,7 +114,6 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: Annotated[int, Field(ge=0)] = 10_000
     secure_cookies: bool = False
     log_level: str = "INFO"
-    log_requests: bool = True
 
     # Live updates (SSE): "auto" is PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite.
     broadcast: Literal["auto", "memory", "postgres"] = "auto"

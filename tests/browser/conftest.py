@@ -94,7 +94,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         database_url=f"sqlite:///{data_dir / 'browser.db'}",
         secret_key="browser-test-secret-key-long-enough-for-hs256",
         log_level="WARNING",
-        log_requests=False,
     )
     engine = create_db_engine(settings)
     upgrade_to_head(engine)
