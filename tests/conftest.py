@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import jobtracker.task_modules  # noqa: F401 - every task registered before the worker launches
@@ -26,7 +26,7 @@ from jobtracker.migrations import upgrade_to_head
 from jobtracker.tasks import runtime
 from jobtracker.tasks.engine import Worker, migrate_task_tables
 from jobtracker.tasks.queues import QUEUES
-from tests.helpers import Accounts
+from tests.helpers import Accounts, private_postgres_schema
 
 DATABASE = os.environ.get("JOBTRACKER_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("JOBTRACKER_TEST_POSTGRES_URL", "")
@@ -53,19 +53,11 @@ def database_url(data_dir: Path) -> Iterator[str]:
 
 def _postgres_schema(url: str) -> Iterator[str]:
     """Schemas of this run's own (ours, and the task engine's), so runs never see each other."""
-    schema = f"jt_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # unreachable PostgreSQL must fail the run, never skip it
+        with private_postgres_schema(url, "jt_test") as (schema_url, _):
+            yield schema_url
+    except OperationalError as error:  # unreachable PostgreSQL must fail the run, never skip it
         pytest.exit(f"PostgreSQL at {url} is unreachable: {error}", 3)
-    separator = "&" if "?" in url else "?"
-    yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema}_dbos CASCADE"))
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def tasks_schema_for(database_url: str) -> str:

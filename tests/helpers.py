@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -60,3 +63,21 @@ def csrf_from(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "the page has no CSRF field"
     return match.group(1)
+
+
+@contextmanager
+def private_postgres_schema(url: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """A new schema (and the task engine's `<schema>_dbos` beside it), both dropped at the end;
+    yields the URL that uses it and its name."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}", schema
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema}_dbos CASCADE"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()

@@ -34,6 +34,7 @@ from jobtracker.kit.broadcast import (
     create_broadcast,
 )
 from jobtracker.live.service import user_channel
+from tests.helpers import private_postgres_schema
 from tests.streams import next_event, skip_past_comment
 
 POSTGRES_URL = os.environ.get("JOBTRACKER_TEST_POSTGRES_URL", "")
@@ -248,18 +249,8 @@ async def publish_until_received(
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh schema for the server process, dropped at the end."""
-    schema = f"jt_bc_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema}_dbos CASCADE"))
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with private_postgres_schema(POSTGRES_URL, "jt_bc") as (url, _):
+        yield url
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.config import Settings
@@ -27,6 +26,7 @@ from jobtracker.tasks import runtime, service
 from jobtracker.tasks.repository import workflow_status_table
 from jobtracker.tasks.schemas import ProbeRead
 from tests.conftest import DATABASE, POSTGRES_URL
+from tests.helpers import private_postgres_schema
 
 JOBTRACKER = str(Path(sys.executable).with_name("jobtracker"))
 STALE_SECONDS = 5  # the smallest the setting allows: takeover comes soon after a kill
@@ -129,19 +129,8 @@ def crash_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashDatabase
     if DATABASE == "sqlite":
         yield from _prepared(data_dir, f"sqlite:///{data_dir / 'crash.db'}", "dbos")
         return
-    schema = f"jt_crash_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with private_postgres_schema(POSTGRES_URL, "jt_crash") as (url, schema):
         yield from _prepared(data_dir, url, f"{schema}_dbos")
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema}_dbos CASCADE"))
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 def _prepared(data_dir: Path, url: str, tasks_schema: str) -> Iterator[CrashDatabase]:
