@@ -24,6 +24,7 @@ from jobtracker.kit.logging import configure_logging
 from jobtracker.kit.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from jobtracker.kit.problems import install_problem_handlers
 from jobtracker.live import router as live_router
+from jobtracker.live import views as live_views
 from jobtracker.notifications import router as notifications_router
 from jobtracker.notifications import views as notifications_views
 from jobtracker.ops import router as ops_router
@@ -40,7 +41,12 @@ API_ROUTERS = (
     live_router.router,
     notifications_router.router,
 )
-PAGE_ROUTERS = (auth_views.router, users_views.router, notifications_views.router)
+PAGE_ROUTERS = (
+    auth_views.router,
+    users_views.router,
+    notifications_views.router,
+    live_views.router,
+)
 
 
 def create_app(

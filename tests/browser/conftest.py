@@ -24,9 +24,13 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from jobtracker.config import Settings
-from jobtracker.db import create_db_engine
+from jobtracker.db import create_db_engine, create_session_factory
 from jobtracker.main import create_app
 from jobtracker.migrations import upgrade_to_head
+from jobtracker.notifications.schemas import NotificationKind
+from jobtracker.notifications.service import notify
+from jobtracker.tasks.engine import migrate_task_tables
+from jobtracker.users.service import get_user_by_email
 from tests.helpers import PASSWORD
 
 HERE = Path(__file__).parent
@@ -68,6 +72,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @dataclass(frozen=True)
 class LiveServer:
     url: str
+    settings: Settings
+
+    def notify(self, email: str, title: str) -> None:
+        """A notification for the user, committed as a task or a service would commit it."""
+        engine = create_db_engine(self.settings)
+        try:
+            with create_session_factory(engine).begin() as session:
+                user = get_user_by_email(session, email=email)
+                assert user is not None
+                notify(session, user_id=user.id, kind=NotificationKind.SYSTEM, title=title, body="")
+        finally:
+            engine.dispose()
 
     def create_person(self, full_name: str, **profile: object) -> str:
         """A user made through the API, with an optional profile; returns their email."""
@@ -97,9 +113,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     engine = create_db_engine(settings)
     upgrade_to_head(engine)
+    migrate_task_tables(settings)  # emails are enqueued (no worker sends them here)
     engine.dispose()
     with _serving(create_app(settings)) as url:
-        yield LiveServer(url)
+        yield LiveServer(url, settings)
 
 
 class _Server(uvicorn.Server):

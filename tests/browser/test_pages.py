@@ -237,3 +237,19 @@ class TestWithoutJavaScript:
 def _assert_fits(page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+
+
+class TestLiveUpdates:
+    def test_a_new_notification_updates_the_unread_count_without_a_reload(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        email = _sign_up(page, "Noor Live")
+        page.goto("/people")
+        badge = page.get_by_role("link", name=re.compile("Notifications"))
+        expect(badge).to_have_text("Notifications")
+        _mark_document(page)
+        page.wait_for_timeout(500)  # the page's event stream is open
+        live_server.notify(email, "Your analysis is ready")
+        expect(badge).to_contain_text("1")
+        assert _still_same_document(page)
+        screenshot(page, "17-live-notification")

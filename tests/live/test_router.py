@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.kit.broadcast import Broadcast
 from jobtracker.live.service import user_channel
+from jobtracker.notifications.schemas import NotificationKind
+from jobtracker.notifications.service import notify
 from tests.helpers import Accounts
+from tests.pages import log_in
 from tests.streams import next_data, next_event, skip_past_comment
 
 STREAM = "/api/events/stream"
@@ -56,3 +62,29 @@ class TestEventStream:
         response = client.get(STREAM)
         assert response.status_code == 401
         assert response.headers["content-type"] == "application/problem+json"
+
+
+class TestPageEvents:
+    def test_signed_in_page_gets_a_notification_event_when_one_is_committed(
+        self, client: TestClient, accounts: Accounts, session_factory: sessionmaker[Session]
+    ) -> None:
+        account = accounts.create("Lin Page")
+        assert log_in(client, account.email).status_code == 303
+        user_id = account.id
+        with client.stream("GET", "/events") as response:
+            assert response.status_code == 200
+            lines = response.iter_lines()
+            skip_past_comment(lines, "ready")
+            with session_factory.begin() as session:
+                notify(
+                    session, user_id=user_id, kind=NotificationKind.SYSTEM,
+                    title="Welcome", body="Hello",
+                )  # fmt: skip
+            event = next_event(lines)
+        assert event["event"] == "notification"
+        assert json.loads(event["data"])["title"] == "Welcome"
+
+    def test_an_anonymous_browser_is_sent_to_log_in(self, client: TestClient) -> None:
+        response = client.get("/events", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")

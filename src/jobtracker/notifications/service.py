@@ -10,10 +10,12 @@ import uuid
 from sqlalchemy.orm import Session
 
 from jobtracker.config import Settings
+from jobtracker.kit.broadcast import publish_on_commit
 from jobtracker.kit.clock import utcnow
 from jobtracker.kit.pagination import Pagination
 from jobtracker.kit.problems import NotFound
 from jobtracker.kit.web import safe_next
+from jobtracker.live.service import user_channel
 from jobtracker.notifications.channels.outbox import OutboxChannel
 from jobtracker.notifications.models import (
     Channel,
@@ -62,6 +64,9 @@ def notify(
     )  # fmt: skip
     if choice.email:
         _send_email(session, notification)
+    if choice.in_app:  # open pages update their unread count at once
+        event = {"type": "notification", "id": str(notification.id), "title": notification.title}
+        publish_on_commit(session, user_channel(user_id), event)
     return notification
 
 

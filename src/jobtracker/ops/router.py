@@ -62,34 +62,33 @@ def metrics() -> Response:
 @admin_router.get("/dlq")
 def list_dead_letters(
     admin: AdminUser,
-    session: DbSession,
     page: PaginationParams,
     task: Annotated[str | None, Query(max_length=200, description="Task name")] = None,
     queue: Annotated[str | None, Query(max_length=100)] = None,
     since: Annotated[datetime | None, Query(description="Failed tasks created since")] = None,
 ) -> Page[DeadLetter]:
-    items, total = tasks.list_dead_letters(session, page=page, task=task, queue=queue, since=since)
+    items, total = tasks.list_dead_letters(page=page, task=task, queue=queue, since=since)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @admin_router.get("/dlq/{task_id}")
-def read_dead_letter(task_id: str, admin: AdminUser, session: DbSession) -> DeadLetter:
-    return tasks.get_dead_letter(session, task_id=task_id)
+def read_dead_letter(task_id: str, admin: AdminUser) -> DeadLetter:
+    return tasks.get_dead_letter(task_id=task_id)
 
 
 @admin_router.post("/dlq/requeue")
-def requeue_many(data: RequeueRequest, admin: AdminUser, session: DbSession) -> RequeueResult:
-    return RequeueResult(requeued=tasks.requeue(session, task_ids=data.ids))
+def requeue_many(data: RequeueRequest, admin: AdminUser) -> RequeueResult:
+    return RequeueResult(requeued=tasks.requeue(task_ids=data.ids))
 
 
 @admin_router.post("/dlq/{task_id}/requeue")
-def requeue_one(task_id: str, admin: AdminUser, session: DbSession) -> RequeueResult:
-    return RequeueResult(requeued=tasks.requeue(session, task_ids=[task_id]))
+def requeue_one(task_id: str, admin: AdminUser) -> RequeueResult:
+    return RequeueResult(requeued=tasks.requeue(task_ids=[task_id]))
 
 
 @admin_router.delete("/dlq/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_dead_letter(task_id: str, admin: AdminUser, session: DbSession) -> Response:
-    tasks.delete_dead_letter(session, task_id=task_id)
+def delete_dead_letter(task_id: str, admin: AdminUser) -> Response:
+    tasks.delete_dead_letter(task_id=task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -40,7 +40,6 @@ from jobtracker.tasks.tasks import probe
 
 
 def list_dead_letters(
-    session: Session,
     *,
     page: Pagination,
     task: str | None = None,
@@ -64,12 +63,12 @@ def list_dead_letters(
     return [_dead_letter(w, requeues.get(w.workflow_id, [])) for w in found], total
 
 
-def get_dead_letter(session: Session, *, task_id: str) -> DeadLetter:
+def get_dead_letter(*, task_id: str) -> DeadLetter:
     workflow = _dead_workflow(task_id)
     return _dead_letter(workflow, _requeues_of([task_id]).get(task_id, []))
 
 
-def requeue(session: Session, *, task_ids: list[str]) -> list[Requeue]:
+def requeue(*, task_ids: list[str]) -> list[Requeue]:
     """Run each dead letter again from its start with the same inputs; all ids must be known."""
     workflows = [_dead_workflow(task_id) for task_id in dict.fromkeys(task_ids)]
     client = runtime.current().client
@@ -80,7 +79,7 @@ def requeue(session: Session, *, task_ids: list[str]) -> list[Requeue]:
     return started
 
 
-def delete_dead_letter(session: Session, *, task_id: str) -> None:
+def delete_dead_letter(*, task_id: str) -> None:
     _dead_workflow(task_id)
     runtime.current().client.delete_workflows([task_id])
 

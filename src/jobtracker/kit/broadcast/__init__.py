@@ -14,10 +14,12 @@ connected to an API process.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from jobtracker.config import Settings, SettingsError
 from jobtracker.kit.broadcast.base import (
@@ -46,7 +48,12 @@ __all__ = [
     "create_broadcast",
     "encode_event",
     "publish_in_transaction",
+    "publish_on_commit",
 ]
+
+# The broadcast of this process's app, while it runs: services and tasks publish through it
+# without holding a reference to the app.
+_running: Broadcast | None = None
 
 
 def create_broadcast(settings: Settings) -> Broadcast:
@@ -67,9 +74,24 @@ def create_broadcast(settings: Settings) -> Broadcast:
 @asynccontextmanager
 async def broadcast_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start `app.state.broadcast` for the app's life; main.py's lifespan enters this."""
+    global _running  # noqa: PLW0603 - one running broadcast per process, like the app
     broadcast: Broadcast = app.state.broadcast
     await broadcast.start()
+    _running = broadcast
     try:
         yield
     finally:
+        if _running is broadcast:  # another app of this process (tests) may have taken over
+            _running = None
         await broadcast.stop()
+
+
+def publish_on_commit(session: Session, channel: str, event: Mapping[str, Any]) -> None:
+    """Publish when the session's transaction commits, from any service or task.
+
+    Through this process's running broadcast; in a process without one (a worker), NOTIFY on
+    PostgreSQL still reaches the API processes; on SQLite without an app nobody can listen."""
+    if _running is not None:
+        _running.publish_on_commit(session, channel, event)
+    elif session.get_bind().dialect.name == "postgresql":
+        publish_in_transaction(session.connection(), channel, event)
