@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobtracker.config import Settings
 from jobtracker.kit.broadcast import Broadcast
 from jobtracker.live.service import user_channel
+from jobtracker.main import create_app
 from jobtracker.notifications.schemas import NotificationKind
 from jobtracker.notifications.service import notify
 from tests.helpers import Accounts
@@ -65,19 +70,28 @@ class TestEventStream:
 
 
 class TestPageEvents:
+    """Through an app whose requests really commit: on PostgreSQL an event is a NOTIFY, which
+    goes out only when the transaction commits (never inside a rolled-back test)."""
+
+    @pytest.fixture
+    def browser_client(
+        self, settings: Settings, engine: Engine, committed: sessionmaker[Session]
+    ) -> Iterator[TestClient]:
+        with TestClient(create_app(settings, engine=engine, session_factory=committed)) as client:
+            yield client
+
     def test_signed_in_page_gets_a_notification_event_when_one_is_committed(
-        self, client: TestClient, accounts: Accounts, session_factory: sessionmaker[Session]
+        self, browser_client: TestClient, committed: sessionmaker[Session]
     ) -> None:
-        account = accounts.create("Lin Page")
-        assert log_in(client, account.email).status_code == 303
-        user_id = account.id
-        with client.stream("GET", "/events") as response:
+        account = Accounts(browser_client).create("Lin Page")
+        assert log_in(browser_client, account.email).status_code == 303
+        with browser_client.stream("GET", "/events") as response:
             assert response.status_code == 200
             lines = response.iter_lines()
             skip_past_comment(lines, "ready")
-            with session_factory.begin() as session:
+            with committed.begin() as session:
                 notify(
-                    session, user_id=user_id, kind=NotificationKind.SYSTEM,
+                    session, user_id=account.id, kind=NotificationKind.SYSTEM,
                     title="Welcome", body="Hello",
                 )  # fmt: skip
             event = next_event(lines)
