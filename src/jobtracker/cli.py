@@ -47,16 +47,20 @@ def _settings() -> Settings:
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything in one process (web, API, background work) on the embedded default."""
     settings = _settings()
-    _migrate(settings)
+    worker = Worker(settings.executor_id or default_executor_id("serve"), list(QUEUES))
+    worker.start(settings, _migrate(settings))
     typer.echo(f"Jobtracker is running at http://{host}:{port}")
-    uvicorn.run(
-        "jobtracker.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=5,  # open SSE streams must not hold up a shutdown
-    )
+    try:
+        uvicorn.run(
+            "jobtracker.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=5,  # open SSE streams must not hold up a shutdown
+        )
+    finally:  # uvicorn returns on SIGINT/SIGTERM: running tasks finish, the rest is handed back
+        worker.stop()
 
 
 @app.command()
