@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from dbos import DBOS
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.tasks import runtime
@@ -18,7 +19,9 @@ from jobtracker.tasks.enqueue import enqueue
 from jobtracker.tasks.errors import PermanentError, TransientError
 from jobtracker.tasks.queues import Priority
 from jobtracker.tasks.registry import task
+from jobtracker.tasks.repository import workflow_status_table
 from jobtracker.tasks.retry import attempt_step
+from jobtracker.tasks.tasks import _delete_finished_batch
 
 # What the test tasks did, by key: they run in DBOS's threads in this process.
 CALLS: dict[str, list[str]] = {}
@@ -135,3 +138,32 @@ class TestTimeLimit:
         with committed.begin() as session:
             task_id = enqueue(session, slow, 5.0)  # the test policy for its kind allows 1 s
         assert wait_for(lambda: status_of(task_id) == "CANCELLED", seconds=10)
+
+
+@pytest.mark.usefixtures("worker")
+class TestRetention:
+    def test_old_finished_records_go_and_dead_letters_stay(
+        self, committed: sessionmaker[Session], engine: Engine
+    ) -> None:
+        with committed.begin() as session:
+            done = enqueue(session, flaky, uuid.uuid4().hex, 0, False)
+            failed = enqueue(session, flaky, uuid.uuid4().hex, 99, False)
+            recent = enqueue(session, flaky, uuid.uuid4().hex, 0, False)
+        wait_for(lambda: status_of(done) == "SUCCESS" and status_of(recent) == "SUCCESS")
+        wait_for(lambda: status_of(failed) == "ERROR")
+        eight_days_ago = int((time.time() - 8 * 86400) * 1000)
+        table = workflow_status_table(None if engine.dialect.name == "sqlite" else _schema())
+        with engine.begin() as connection:
+            connection.execute(
+                update(table)
+                .where(table.c.workflow_uuid.in_([done, failed]))
+                .values(created_at=eight_days_ago, updated_at=eight_days_ago)
+            )
+        assert _delete_finished_batch() == 1
+        assert status_of(done) == "MISSING"
+        assert status_of(failed) == "ERROR"  # a dead letter is kept until an operator deletes it
+        assert status_of(recent) == "SUCCESS"
+
+
+def _schema() -> str:
+    return runtime.current().settings.tasks_schema
