@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from jobtracker.config import Settings, SettingsError
+from jobtracker.config import Settings
 from jobtracker.kit.broadcast.base import (
     MAX_EVENT_BYTES,
     Broadcast,
@@ -66,8 +66,7 @@ def create_broadcast(settings: Settings) -> Broadcast:
         kind = "memory" if settings.is_sqlite else "postgres"
     if kind == "memory":
         return InProcessBroadcast()
-    if settings.is_sqlite:
-        raise SettingsError("JOBTRACKER_BROADCAST: postgres needs a PostgreSQL database URL")
+    # config.py refuses "postgres" with a SQLite database, so this is a PostgreSQL URL.
     return PostgresBroadcast(settings.sqlalchemy_url)
 
 
