@@ -73,6 +73,7 @@ def settings(data_dir: Path, database_url: str) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-that-is-long-enough-for-hs256",
         log_level="WARNING",
+        outbound_allowlist=["127.0.0.1"],  # sources and pages are local servers in tests
         tasks_schema=tasks_schema_for(database_url),
         task_polling_seconds=0.05,
         task_policies={
@@ -136,8 +137,9 @@ def worker(settings: Settings, engine: Engine) -> Iterator[Worker]:
 
     DBOS is one per process, so every test that needs tasks to really run shares this worker;
     such tests write through `committed` (real commits), never the rolled-back `session`.
+    Schedules stay off: tests run the scheduled functions themselves, when they choose.
     """
-    running = Worker("pytest-0", list(QUEUES))
+    running = Worker("pytest-0", list(QUEUES), schedules=False)
     running.start(settings, engine)
     yield running
     running.stop(grace_seconds=1)
@@ -161,6 +163,8 @@ def _delete_everything(engine: Engine) -> None:
         for table in reversed(metadata.sorted_tables):
             if table.name != "task_executors":  # the running worker's heartbeat row stays
                 connection.execute(table.delete())
+        if settings.is_sqlite:  # the search index is outside the models (no cascade on SQLite)
+            connection.exec_driver_sql("DELETE FROM listings_fts")
         # Finished and failed task records: later figures and dead-letter lists start empty.
         connection.execute(workflow_status_table(schema).delete())
 

@@ -66,6 +66,9 @@ class TestLoadSettings:
             ("JOBTRACKER_ACCESS_TOKEN_MINUTES", "0"),
             ("JOBTRACKER_DATABASE_URL", "mysql://localhost/jobs"),
             ("JOBTRACKER_LOG_LEVEL", "LOUD"),
+            ("JOBTRACKER_OUTBOUND_ALLOWLIST", "127.0.0.1,10.0.0.0/33"),
+            ("JOBTRACKER_OUTBOUND_ALLOWLIST", "feeds.example.com:8080"),
+            ("JOBTRACKER_MAX_RESPONSE_BYTES", "100"),
         ],
     )
     def test_bad_value_names_the_variable_in_one_line(
@@ -85,6 +88,28 @@ class TestLoadSettings:
         assert settings.signup == "open"
         assert settings.access_token_minutes == 15
         assert settings.refresh_token_days == 30
+
+    def test_outbound_allowlist_is_a_comma_separated_list_of_hosts_and_ranges(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv(
+            "JOBTRACKER_OUTBOUND_ALLOWLIST", " 127.0.0.1, Feeds.Example.com ,10.0.0.0/8,"
+        )
+        settings = load_settings()
+        assert settings.outbound_allowlist == ["127.0.0.1/32", "feeds.example.com", "10.0.0.0/8"]
+
+    def test_an_allowlist_range_with_host_bits_names_the_range_meant(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("JOBTRACKER_OUTBOUND_ALLOWLIST", "192.168.1.10/24")
+        with pytest.raises(SettingsError, match=r"the range is 192\.168\.1\.0/24"):
+            load_settings()
+
+    def test_outbound_defaults_allow_no_private_address_and_200_mb(self) -> None:
+        settings = load_settings()
+        assert settings.outbound_allowlist == []
+        assert settings.max_response_bytes == 200 * 1024 * 1024
+        assert settings.outbound_per_host_concurrency == 2
 
     def test_postgresql_url_uses_psycopg(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("JOBTRACKER_DATABASE_URL", "postgresql://jobs@db.example.com/jobs")

@@ -22,6 +22,8 @@ from jobtracker.migrations import is_at_head, upgrade_to_head
 from jobtracker.tasks.engine import Worker, default_executor_id, migrate_task_tables
 from jobtracker.tasks.queues import QUEUES, known_queue
 
+SERVE_GRACE_SECONDS = 5
+
 app = typer.Typer(
     help="Jobtracker: a platform for the whole of a job search.", no_args_is_help=True
 )
@@ -60,7 +62,8 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
             timeout_graceful_shutdown=5,  # open SSE streams must not hold up a shutdown
         )
     finally:  # uvicorn returns on SIGINT/SIGTERM: running tasks finish, the rest is handed back
-        worker.stop()
+        # One person's Ctrl-C: what is still running resumes at the next start (same executor).
+        worker.stop(grace_seconds=SERVE_GRACE_SECONDS)
 
 
 @app.command()
@@ -208,6 +211,7 @@ def user_create(
 def demo() -> None:
     """Create a demo account with realistic sample data (safe to run again)."""
     from jobtracker.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+    from jobtracker.demo_catalogue import ADMIN_EMAIL
     from jobtracker.tasks import runtime
 
     settings = _settings()
@@ -217,3 +221,4 @@ def demo() -> None:
         created = seed_demo(session, settings=settings)
     typer.echo("Demo data created." if created else "Demo data already present.")
     typer.echo(f"Log in as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")
+    typer.echo(f"Operations (sources, import runs): {ADMIN_EMAIL}, same password")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from email.utils import parseaddr
 from enum import StrEnum
@@ -96,6 +98,65 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
+class S3Location(BaseModel):
+    """The bucket of JOBTRACKER_STORAGE_URL; credentials come from boto3's own chain
+    (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role), never the URL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bucket: str
+    endpoint_url: str | None = None
+    region: str | None = None
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
+
+
+def parse_storage_url(url: str) -> S3Location:
+    """`s3://bucket?endpoint_url=http://127.0.0.1:9000&region=eu-west-1` (both options optional:
+    AWS itself needs neither)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme != "s3" or not _BUCKET.match(parts.netloc):
+        raise ValueError("must be s3://bucket-name[?endpoint_url=...&region=...]")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise ValueError("names a bucket only: s3://bucket-name, without a path")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    endpoint = options.pop("endpoint_url", None)
+    region = options.pop("region", None)
+    if options:
+        raise ValueError("takes two options, endpoint_url and region")
+    if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ValueError("endpoint_url must be an http:// or https:// address")
+    return S3Location(bucket=parts.netloc, endpoint_url=endpoint or None, region=region or None)
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_ADDRESS_LIKE = re.compile(r"^[0-9.]+$|:")
+
+
+def parse_allowlist_entry(entry: str) -> str:
+    """One entry of JOBTRACKER_OUTBOUND_ALLOWLIST: a host name (lower-cased), or an address or
+    CIDR range (written as a range: `127.0.0.1` becomes `127.0.0.1/32`)."""
+    text = entry.strip().lower().rstrip(".")
+    bad = f"{entry.strip()!r} is not a host name, an IP address or a CIDR range like 10.0.0.0/8"
+    if "/" in text or _ADDRESS_LIKE.search(text):
+        try:
+            return str(ipaddress.ip_network(text.strip("[]")))
+        except ValueError:
+            raise ValueError(_host_bits(text) or bad) from None
+    if len(text) > 253 or not all(_HOST_LABEL.match(label) for label in text.split(".")):
+        raise ValueError(bad)
+    return text
+
+
+def _host_bits(text: str) -> str | None:
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    return f"{text!r} has host bits set: the range is {network}"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
@@ -132,6 +193,30 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
     email_from: str = "Jobtracker <jobtracker@localhost>"
 
+    # Listings: a posting of a windowed feed unseen this long is taken down.
+    listing_ttl_days: Annotated[int, Field(ge=1, le=365)] = 30
+    # ...and this many of their postings' pages are asked every ten minutes (404/410: gone).
+    posting_checks_per_batch: Annotated[int, Field(ge=0, le=1000)] = 30
+
+    # Resumes: in the files folder, or in an S3-compatible bucket when JOBTRACKER_STORAGE_URL is
+    # set (s3://bucket?endpoint_url=...&region=...).
+    storage_url: str = ""
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
+    # A DOCX is a ZIP: its entries' sizes once unpacked are checked before it is opened.
+    max_docx_uncompressed_bytes: Annotated[int, Field(ge=1024)] = 50 * 1024 * 1024
+
+    # Outbound HTTP (sources, clipping a job from a URL), through kit/http's guarded client.
+    # Private and loopback addresses are refused unless a host name or range here allows them.
+    outbound_allowlist: Annotated[list[str], NoDecode] = []
+    outbound_connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    outbound_read_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    outbound_total_timeout_seconds: Annotated[float, Field(gt=0)] = 900.0
+    max_response_bytes: Annotated[int, Field(ge=1024)] = 200 * 1024 * 1024
+    outbound_per_host_concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+    outbound_circuit_failures: Annotated[int, Field(ge=1)] = 5
+    outbound_circuit_window_seconds: Annotated[float, Field(gt=0)] = 60.0
+    outbound_circuit_cooldown_seconds: Annotated[float, Field(gt=0)] = 60.0
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -159,6 +244,21 @@ class Settings(BaseSettings):
     def _smtp_server(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_smtp_url(value) if value.strip() else None
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        if value.strip():
+            parse_storage_url(value)
+        return value.strip()
+
+    @field_validator("outbound_allowlist", mode="before")
+    @classmethod
+    def _allowlist(cls, value: object) -> object:
+        entries = value.split(",") if isinstance(value, str) else value
+        if isinstance(entries, list | tuple):
+            return [parse_allowlist_entry(str(each)) for each in entries if str(each).strip()]
         return value
 
     @field_validator("email_from")
@@ -197,6 +297,16 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def storage_location(self) -> S3Location | None:
+        """The S3 bucket for files, or None for the local files folder."""
+        return parse_storage_url(self.storage_url) if self.storage_url else None
+
+    @property
+    def imports_dir(self) -> Path:
+        """Downloaded feeds and their parsed chunks, one folder per import run."""
+        return self.data_dir / "imports"
 
     @property
     def outbox_dir(self) -> Path:

@@ -12,10 +12,17 @@ from sqlalchemy.orm import Session
 from jobtracker.auth import service as auth
 from jobtracker.auth.schemas import RegisterRequest
 from jobtracker.config import Settings
+from jobtracker.demo_catalogue import seed_catalogue
+from jobtracker.demo_workspace import (
+    seed_applications,
+    seed_contacts,
+    seed_interviews,
+    seed_resume,
+)
 from jobtracker.notifications import service as notifications
 from jobtracker.notifications.schemas import NotificationKind
 from jobtracker.users import service as users
-from jobtracker.users.schemas import ProfilePatch
+from jobtracker.users.schemas import ProfilePatch, SettingsUpdate
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "jobtracker-demo"  # noqa: S105 - printed to the operator; a local demo account
@@ -65,6 +72,13 @@ def seed_demo(session: Session, *, settings: Settings) -> bool:
         assert followed is not None
         users.follow(session, viewer=demo, user_id=followed.id)
     _notify(session, demo)
+    berlin = SettingsUpdate(time_zone="Europe/Berlin")  # where Dana lives: times shown in it
+    users.update_settings(session, settings, user=demo, data=berlin)
+    resume_id = seed_resume(session, settings, owner=demo)
+    applications = seed_applications(session, owner=demo, resume_id=resume_id)
+    seed_contacts(session, owner=demo, applications=applications)
+    seed_interviews(session, owner=demo, applications=applications)
+    seed_catalogue(session, settings=settings, password=DEMO_PASSWORD)
     return True
 
 

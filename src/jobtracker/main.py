@@ -12,22 +12,38 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobtracker import __version__
+from jobtracker import (
+    __version__,
+    task_modules,  # noqa: F401 - tasks and event handlers registered
+)
+from jobtracker.applications import router as applications_router
+from jobtracker.applications import views as applications_views
 from jobtracker.auth import router as auth_router
 from jobtracker.auth import views as auth_views
 from jobtracker.auth.dependencies import LoginRequired
 from jobtracker.config import Settings, load_settings, prepare_data_dir
+from jobtracker.contacts import router as contacts_router
+from jobtracker.contacts import views as contacts_views
 from jobtracker.db import create_db_engine, create_session_factory
+from jobtracker.files import router as files_router
+from jobtracker.files import views as files_views
+from jobtracker.interviews import router as interviews_router
+from jobtracker.interviews import views as interviews_views
 from jobtracker.kit import web
 from jobtracker.kit.broadcast import broadcast_lifespan, create_broadcast
 from jobtracker.kit.logging import configure_logging
 from jobtracker.kit.middleware import JsonBodyLimitMiddleware, RequestContextMiddleware
 from jobtracker.kit.problems import install_problem_handlers
+from jobtracker.listings import admin_router as listings_admin_router
+from jobtracker.listings import admin_views as listings_admin_views
+from jobtracker.listings import router as listings_router
+from jobtracker.listings import views as listings_views
 from jobtracker.live import router as live_router
 from jobtracker.live import views as live_views
 from jobtracker.notifications import router as notifications_router
 from jobtracker.notifications import views as notifications_views
 from jobtracker.ops import router as ops_router
+from jobtracker.privacy import router as privacy_router
 from jobtracker.tasks import runtime as tasks_runtime
 from jobtracker.tasks.metrics import register_queue_metrics
 from jobtracker.users import router as users_router
@@ -40,12 +56,26 @@ API_ROUTERS = (
     ops_router.admin_router,
     live_router.router,
     notifications_router.router,
+    applications_router.router,
+    interviews_router.router,
+    contacts_router.router,
+    files_router.router,
+    privacy_router.router,
+    listings_admin_router.router,
+    listings_router.router,
+    listings_router.samples_router,
 )
 PAGE_ROUTERS = (
     auth_views.router,
     users_views.router,
     notifications_views.router,
     live_views.router,
+    applications_views.router,
+    interviews_views.router,
+    contacts_views.router,
+    files_views.router,
+    listings_admin_views.router,
+    listings_views.router,
 )
 
 

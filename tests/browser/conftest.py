@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from jobtracker.config import Settings
 from jobtracker.db import create_db_engine, create_session_factory
@@ -82,6 +83,20 @@ class LiveServer:
                 user = get_user_by_email(session, email=email)
                 assert user is not None
                 notify(session, user_id=user.id, kind=NotificationKind.SYSTEM, title=title, body="")
+        finally:
+            engine.dispose()
+
+    def add_listings(self, *listings: tuple[str, str, str]) -> list[str]:
+        """(title, company, description) listings in the catalogue, as an import would leave
+        them; returns their ids."""
+        from tests.listings.catalogue import Catalogue
+
+        engine = create_db_engine(self.settings)
+        try:
+            with create_session_factory(engine).begin() as session:
+                catalogue = Catalogue(session)
+                added = [catalogue.add(t, c, description=d) for t, c, d in listings]
+                return [str(listing.id) for listing in added]
         finally:
             engine.dispose()
 
@@ -154,7 +169,11 @@ def screenshot(page: Page, name: str) -> Path:
     """Keep a picture of the page for people to look at (test-artifacts/ is not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    try:
+        page.screenshot(path=path, full_page=True)
+    except PlaywrightError:  # Chromium sometimes fails a capture on a busy machine: once more
+        page.wait_for_timeout(500)
+        page.screenshot(path=path, full_page=True)
     return path
 
 

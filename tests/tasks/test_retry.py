@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from jobtracker.config import TaskPolicy
+from jobtracker.kit.http import BlockedAddress, CircuitOpen, TooLarge, TooManyRedirects
 from jobtracker.tasks.errors import PermanentError, TransientError, classify, retry_after_seconds
 from jobtracker.tasks.retry import backoff_delay
 
@@ -49,6 +50,15 @@ class TestClassify:
         assert not classify(ValueError("bad feed")).transient
         assert not classify(PermanentError("gone")).transient
         assert classify(TransientError("busy", retry_after=3)).retry_after == 3
+
+    @pytest.mark.parametrize("error", [BlockedAddress, TooLarge, TooManyRedirects])
+    def test_guarded_client_refusals_are_permanent(self, error: type[BlockedAddress]) -> None:
+        assert not classify(error("http://10.0.0.1/feed", "refused")).transient
+
+    def test_an_open_circuit_is_transient_with_its_wait(self) -> None:
+        verdict = classify(CircuitOpen("https://boards.example/jobs", "failing", 42.0))
+        assert verdict.transient
+        assert verdict.retry_after == 42.0
 
 
 class TestRetryAfter:

@@ -63,9 +63,9 @@ class TestAnonymousVisitor:
         assert page.status_code == 200
         assert 'href="/signup"' in page.text
 
-    def test_signed_in_home_goes_to_profile(self, client: TestClient, me: Account) -> None:
+    def test_signed_in_home_goes_to_applications(self, client: TestClient, me: Account) -> None:
         response = client.get("/", follow_redirects=False)
-        assert response.headers["location"] == "/profile"
+        assert response.headers["location"] == "/applications"
 
 
 class TestProfilePage:

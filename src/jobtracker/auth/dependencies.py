@@ -1,7 +1,8 @@
 """Who is asking: bearer tokens for the API, the session cookie for the web pages.
 
-`CurrentUser`, `AdminUser`, `WebUser` and `OptionalWebUser` are the public surface other domains'
-routers and views use (the one exception to "only service and schemas", by contract).
+`CurrentUser`, `AdminUser`, `WebUser`, `WebAdmin` and `OptionalWebUser` are the public surface
+other domains' routers and views use (the one exception to "only service and schemas", by
+contract).
 """
 
 from __future__ import annotations
@@ -67,7 +68,14 @@ def _web_user(request: Request, user: Annotated[User | None, Depends(_optional_w
     return user
 
 
+def _web_admin(user: Annotated[User, Depends(_web_user)]) -> User:
+    if user.role != Role.ADMIN:
+        raise Forbidden("Administrators only.")
+    return user
+
+
 CurrentUser = Annotated[User, Depends(_current_user)]
 AdminUser = Annotated[User, Depends(_admin_user)]
 OptionalWebUser = Annotated[User | None, Depends(_optional_web_user)]
 WebUser = Annotated[User, Depends(_web_user)]
+WebAdmin = Annotated[User, Depends(_web_admin)]

@@ -76,3 +76,6 @@ class LoginFailureRepository(Repository[LoginFailure]):
                 LoginFailure.email_key == email_key, LoginFailure.address == address
             )
         )
+
+    def clear_all(self, email_key: str) -> None:
+        self.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))

@@ -34,6 +34,11 @@ class InvalidRefreshToken(Unauthorized):
     keeps_changes = True  # a reused token's family stays revoked
 
 
+class WrongPassword(Forbidden):
+    kind, title = "wrong-password", "Wrong password"
+    keeps_changes = True  # the failure is counted for throttling
+
+
 class SignupClosed(Forbidden):
     kind, title = "signup-closed", "Sign-up is closed"
 
@@ -66,23 +71,53 @@ def check_credentials(
     The message never says whether the email exists, and an unknown email costs as much time.
     """
     key = users.email_key(email)
-    failures = LoginFailureRepository(session)
+    _refuse_when_throttled(session, settings=settings, email_key=key, address=address)
+    user = users.get_user_by_email(session, email=email)
+    if user is None:
+        passwords.burn_verify_time(password)
+    if user is None or not user.is_active or not _password_matches(session, user, password):
+        _count_failure(session, email_key=key, address=address)
+        raise InvalidCredentials("The email or password is wrong.")
+    LoginFailureRepository(session).clear(key, address)
+    return user
+
+
+def check_password(
+    session: Session, *, settings: Settings, user: User, password: str, address: str
+) -> None:
+    """Confirm the signed-in user's password before a grave act (deleting the account).
+
+    A wrong password is WrongPassword and counts as a failed login: the same throttle (and so
+    TooManyRequests) applies, so a stolen session cannot be used to guess the password faster.
+    """
+    _refuse_when_throttled(session, settings=settings, email_key=user.email_key, address=address)
+    if not _password_matches(session, user, password):
+        _count_failure(session, email_key=user.email_key, address=address)
+        raise WrongPassword("The password is wrong.")
+
+
+def forget_login_failures(session: Session, *, email_key: str) -> None:
+    """Drop the failed logins recorded for an email (from every address): a deleted account's
+    email must not linger in the throttle table."""
+    LoginFailureRepository(session).clear_all(email_key)
+
+
+def _refuse_when_throttled(
+    session: Session, *, settings: Settings, email_key: str, address: str
+) -> None:
     window = timedelta(minutes=settings.login_window_minutes)
-    recent = failures.recent(key, address, since=utcnow() - window)
+    recent = LoginFailureRepository(session).recent(email_key, address, since=utcnow() - window)
     if len(recent) >= settings.login_max_failures:
         wait = recent[-settings.login_max_failures] + window - utcnow()
         raise TooManyRequests(
             "Too many failed logins; try again later.",
             retry_after=max(1, math.ceil(wait.total_seconds())),
         )
-    user = users.get_user_by_email(session, email=email)
-    if user is None:
-        passwords.burn_verify_time(password)
-    if user is None or not user.is_active or not _password_matches(session, user, password):
-        failures.add(failures.model(email_key=key, address=address))
-        raise InvalidCredentials("The email or password is wrong.")
-    failures.clear(key, address)
-    return user
+
+
+def _count_failure(session: Session, *, email_key: str, address: str) -> None:
+    failures = LoginFailureRepository(session)
+    failures.add(failures.model(email_key=email_key, address=address))
 
 
 def _password_matches(session: Session, user: User, password: str) -> bool:

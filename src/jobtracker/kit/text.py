@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Lower case, accents removed: "Ána María" -> "ana maria"."""
+    """Lower case, accents removed: "Ána María" -> "ana maria". Cached: imports fold the same
+    company names and titles again and again."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -27,6 +27,11 @@ class NotificationRepository(Repository[Notification]):
         """The owner's in-app notifications (an email-only one is not in the list)."""
         return self.select().where(Notification.user_id == owner_id, Notification.in_app)
 
+    def everything_of(self, owner_id: uuid.UUID) -> Select[Notification]:
+        """In-app and email-only, oldest first: for the owner's export."""
+        statement = self.select().where(Notification.user_id == owner_id)
+        return statement.order_by(Notification.created_at, Notification.id)
+
     def listing(self, owner_id: uuid.UUID, *, unread: bool) -> Select[Notification]:
         statement = self.readable_by(owner_id)
         if unread:

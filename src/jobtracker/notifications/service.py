@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -144,6 +145,20 @@ def _choice(kind: NotificationKind, row: NotificationPreference | None) -> Prefe
         email=row.email if row else defaults.email,
         in_app=row.in_app if row else defaults.in_app,
     )
+
+
+def export_rows(session: Session, *, owner_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every notification the owner was sent, in-app and email-only, oldest first (JSON-able)."""
+    rows = session.scalars(NotificationRepository(session).everything_of(owner_id))
+    return [
+        NotificationRead.model_validate(row).model_dump(mode="json") | {"in_app": row.in_app}
+        for row in rows
+    ]
+
+
+def export_preferences(session: Session, *, owner_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The owner's choices for every kind (JSON-able), for the export."""
+    return [choice.model_dump(mode="json") for choice in get_preferences(session, user_id=owner_id)]
 
 
 def list_outbox(settings: Settings, *, page: Pagination) -> tuple[list[OutboxMessage], int]:

@@ -1,6 +1,6 @@
 """Which failures are worth another attempt. Transient: the peer may recover (connection errors,
-timeouts, HTTP 408/429/5xx, SMTP 4xx). Permanent: trying again cannot help (validation, other
-HTTP 4xx, SMTP 5xx)."""
+timeouts, HTTP 408/429/5xx, SMTP 4xx, an open circuit). Permanent: trying again cannot help
+(validation, other HTTP 4xx, SMTP 5xx, an address refused, a body too large, a redirect loop)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 import httpx
 from pydantic import ValidationError
 
+from jobtracker.kit.http import BlockedAddress, CircuitOpen, TooLarge, TooManyRedirects
+
 RETRYABLE_HTTP = {408, 429}
+# Errors of the guarded HTTP client that the same request would meet again.
+PERMANENT_FETCH = (BlockedAddress, TooLarge, TooManyRedirects)
+PERMANENT_BUILTIN = (ValidationError, ValueError, TypeError, KeyError)
 
 
 class TransientError(Exception):
@@ -53,9 +58,9 @@ class Verdict:
 
 def classify(error: BaseException) -> Verdict:
     """Decide whether an error is worth retrying, and how long the peer asked us to wait."""
-    if isinstance(error, TransientError):
+    if isinstance(error, (TransientError, CircuitOpen)):
         return Verdict(True, error.retry_after)
-    if isinstance(error, (PermanentError, ValidationError, ValueError, TypeError, KeyError)):
+    if isinstance(error, (PermanentError, *PERMANENT_FETCH, *PERMANENT_BUILTIN)):
         return Verdict(False)
     if isinstance(error, httpx.HTTPStatusError):
         return _http_verdict(error.response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from jobtracker.db import Base, IdMixin
 from jobtracker.kit.clock import utcnow
+
+DEFAULT_REMINDER_OFFSETS = (24 * 60, 60)  # minutes before an interview
+
+
+def new_calendar_salt() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Role(StrEnum):
@@ -42,6 +49,15 @@ class User(IdMixin, Base):
     social_links: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     show_email: Mapped[bool] = mapped_column(default=False)
     show_phone: Mapped[bool] = mapped_column(default=False)
+
+    # Workspace settings: how dates are shown and entered, when reminders and "stale" fire.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    reminder_offsets_minutes: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS)
+    )
+    stale_after_days: Mapped[int] = mapped_column(default=14)
+    # Rotating it changes the calendar feed's secret address (see service.calendar_token).
+    calendar_salt: Mapped[str] = mapped_column(String(64), default=new_calendar_salt)
 
 
 class Favorite(IdMixin, Base):

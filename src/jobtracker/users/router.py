@@ -9,10 +9,18 @@ from fastapi import APIRouter, Query, Response, status
 
 from jobtracker.auth.dependencies import CurrentUser
 from jobtracker.db import DbSession
+from jobtracker.kit.dependencies import SettingsDep
 from jobtracker.kit.pagination import PaginationParams
 from jobtracker.kit.schemas import Page
 from jobtracker.users import service
-from jobtracker.users.schemas import ProfilePatch, ProfileRead, ProfileUpdate, PublicProfile
+from jobtracker.users.schemas import (
+    ProfilePatch,
+    ProfileRead,
+    ProfileUpdate,
+    PublicProfile,
+    SettingsRead,
+    SettingsUpdate,
+)
 
 router = APIRouter(prefix="/api", tags=["people"])
 
@@ -65,3 +73,23 @@ def follow(user_id: uuid.UUID, user: CurrentUser, session: DbSession) -> PublicP
 def unfollow(user_id: uuid.UUID, user: CurrentUser, session: DbSession) -> Response:
     service.unfollow(session, viewer=user, user_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/user/settings")
+def read_settings(user: CurrentUser, settings: SettingsDep) -> SettingsRead:
+    return service.get_settings(settings, user=user)
+
+
+@router.put("/user/settings")
+def replace_settings(
+    data: SettingsUpdate, user: CurrentUser, session: DbSession, settings: SettingsDep
+) -> SettingsRead:
+    return service.update_settings(session, settings, user=user, data=data)
+
+
+@router.post("/user/calendar-token")
+def rotate_calendar_token(
+    user: CurrentUser, session: DbSession, settings: SettingsDep
+) -> SettingsRead:
+    """A new secret address for the calendar feed; the old one stops working."""
+    return service.rotate_calendar_token(session, settings, user=user)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, EmailStr, Field, HttpUrl, StringConstraints
 
@@ -105,3 +108,73 @@ class PublicProfile(Schema):
     phone: str | None
     followed: bool = False
     profile_url: str
+
+
+MAX_REMINDER_MINUTES = 30 * 24 * 60
+
+
+def _known_time_zone(name: str) -> str:
+    if name not in _time_zones():
+        raise ValueError("not a known time zone (an IANA name such as Europe/Madrid)")
+    return name
+
+
+@cache
+def _time_zones() -> set[str]:
+    return available_timezones() | {"UTC"}
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """UTC and the Area/City zones, sorted, for pickers (every other accepted name, such as
+    "EST" or "Etc/GMT+5", still validates but would only clutter the list)."""
+    places = (name for name in _time_zones() if "/" in name and not name.startswith("Etc/"))
+    return ["UTC", *sorted(places)]
+
+
+def _distinct_offsets(offsets: list[int]) -> list[int]:
+    return sorted(set(offsets), reverse=True)
+
+
+TimeZone = Annotated[str, AfterValidator(_known_time_zone)]
+ReminderOffsets = Annotated[
+    list[Annotated[int, Field(ge=1, le=MAX_REMINDER_MINUTES)]],
+    Field(max_length=5),
+    AfterValidator(_distinct_offsets),
+]
+
+
+class SettingsUpdate(Schema):
+    """The workspace settings; PUT replaces all three."""
+
+    time_zone: TimeZone = "UTC"
+    reminder_offsets_minutes: ReminderOffsets = Field(
+        default=[24 * 60, 60], description="Minutes before an interview; at most 5"
+    )
+    stale_after_days: Annotated[int, Field(ge=1, le=365)] = 14
+
+
+class SettingsRead(SettingsUpdate):
+    calendar_url: str = Field(description="The secret address of your interviews' calendar feed")
+
+
+# Events other domains subscribe to (kit.events), raised in the transaction of the change.
+
+
+@dataclass(frozen=True)
+class UserRegistered:
+    user_id: uuid.UUID
+    email_key: str
+
+
+@dataclass(frozen=True)
+class UserEmailChanged:
+    user_id: uuid.UUID
+    email_key: str
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    """Time zone, reminder offsets or stale days changed: reminders may need moving."""
+
+    user_id: uuid.UUID

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from jobtracker.config import Settings
+from jobtracker.kit.events import raise_event
 from jobtracker.kit.pagination import Pagination
 from jobtracker.kit.problems import Conflict, InvalidInput, NotFound
 from jobtracker.kit.text import search_key
-from jobtracker.users.models import Role, User
+from jobtracker.users.models import Role, User, new_calendar_salt
 from jobtracker.users.repository import FavoriteRepository, UserRepository
-from jobtracker.users.schemas import ProfilePatch, ProfileUpdate, PublicProfile
+from jobtracker.users.schemas import (
+    ProfilePatch,
+    ProfileRead,
+    ProfileUpdate,
+    PublicProfile,
+    SettingsChanged,
+    SettingsRead,
+    SettingsUpdate,
+    UserEmailChanged,
+    UserRegistered,
+)
 
 __all__ = ["Role", "User"]
 
@@ -46,7 +59,9 @@ def create_user(
         password_hash=password_hash,
         role=role,
     )
-    return repository.add(user)
+    repository.add(user)
+    raise_event(session, UserRegistered(user_id=user.id, email_key=user.email_key))
+    return user
 
 
 def set_password_hash(session: Session, *, user: User, password_hash: str) -> None:
@@ -70,7 +85,30 @@ def _change_email(session: Session, *, user: User, email: str) -> None:
     other = UserRepository(session).get_by_email_key(email_key(email))
     if other is not None and other.id != user.id:
         raise Conflict("An account with this email already exists.")
+    changed = user.email_key != email_key(email)
     UserRepository(session).update(user, {"email": email, "email_key": email_key(email)})
+    if changed:
+        raise_event(session, UserEmailChanged(user_id=user.id, email_key=user.email_key))
+
+
+def delete_user(session: Session, *, user: User) -> None:
+    """Delete the account. Every row of the user's data goes with it: each table that holds
+    some refers to `users.id` with ON DELETE CASCADE, so the database removes it."""
+    UserRepository(session).delete(user)
+
+
+def export_profile(user: User) -> dict[str, Any]:
+    """The user's own profile as in `GET /api/user/profile` (JSON-able), for the export."""
+    return ProfileRead.model_validate(user).model_dump(mode="json")
+
+
+def export_following(session: Session, *, owner_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The people the owner follows (id, name, since when), for the export."""
+    rows = session.execute(FavoriteRepository(session).follows_of(owner_id))
+    return [
+        {"id": str(user_id), "full_name": full_name, "followed_at": since.isoformat()}
+        for user_id, full_name, since in rows
+    ]
 
 
 def search_people(
@@ -130,3 +168,52 @@ def _public(
         "profile_url": f"/people/{user.id}",
     }
     return PublicProfile.model_validate(fields)
+
+
+def get_settings(settings: Settings, *, user: User) -> SettingsRead:
+    return SettingsRead(
+        time_zone=user.time_zone,
+        reminder_offsets_minutes=user.reminder_offsets_minutes,
+        stale_after_days=user.stale_after_days,
+        calendar_url=calendar_url(settings, user=user),
+    )
+
+
+def update_settings(
+    session: Session, settings: Settings, *, user: User, data: SettingsUpdate
+) -> SettingsRead:
+    UserRepository(session).update(user, data.model_dump())
+    raise_event(session, SettingsChanged(user_id=user.id))
+    return get_settings(settings, user=user)
+
+
+def calendar_token(settings: Settings, *, user: User) -> str:
+    """The calendar feed's secret: the user id and an HMAC of the user's salt under the app's
+    key, so that a copy of the database alone cannot forge or read anyone's feed address."""
+    digest = hmac.new(
+        settings.signing_key.encode(), f"{user.id}:{user.calendar_salt}".encode(), "sha256"
+    )
+    return f"{user.id.hex}.{digest.hexdigest()[:40]}"
+
+
+def calendar_url(settings: Settings, *, user: User) -> str:
+    base = settings.base_url.rstrip("/")
+    return f"{base}/api/interviews/calendar.ics?token={calendar_token(settings, user=user)}"
+
+
+def rotate_calendar_token(session: Session, settings: Settings, *, user: User) -> SettingsRead:
+    """A new feed address; the old one stops working at once."""
+    UserRepository(session).update(user, {"calendar_salt": new_calendar_salt()})
+    return get_settings(settings, user=user)
+
+
+def user_for_calendar_token(session: Session, settings: Settings, *, token: str) -> User | None:
+    user_hex, _, _ = token.partition(".")
+    try:
+        user_id = uuid.UUID(hex=user_hex)
+    except ValueError:
+        return None
+    user = UserRepository(session).get_active(user_id)
+    if user is None or not hmac.compare_digest(calendar_token(settings, user=user), token):
+        return None
+    return user

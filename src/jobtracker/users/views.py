@@ -1,4 +1,5 @@
-"""Web pages: my profile (view and edit), the people directory, a person's profile."""
+"""Web pages: my profile (view and edit), my settings (with my data's export and the account's
+deletion, through privacy's service), the people directory, a person's profile."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from jobtracker.auth.dependencies import OptionalWebUser, WebUser
+from jobtracker.auth.dependencies import SESSION_COOKIE, OptionalWebUser, WebUser
+from jobtracker.config import Settings
 from jobtracker.db import DbSession
+from jobtracker.files import service as files
 from jobtracker.kit import web
+from jobtracker.kit.dependencies import ClientAddress, SettingsDep
+from jobtracker.kit.forms import labelled_errors
 from jobtracker.kit.pagination import Pagination
 from jobtracker.kit.problems import ProblemError
+from jobtracker.privacy import service as privacy
+from jobtracker.privacy.schemas import AccountDeletion
 from jobtracker.users import service
-from jobtracker.users.schemas import ProfileUpdate
+from jobtracker.users.schemas import ProfileUpdate, SettingsRead, SettingsUpdate, time_zone_names
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(web.require_csrf)])
 
@@ -24,8 +32,8 @@ PAGE_SIZE = 20
 
 @router.get("/")
 def home(request: Request, user: OptionalWebUser) -> Response:
-    if user:
-        return web.redirect("/profile")
+    if user:  # the workspace is a signed-in user's home
+        return web.redirect("/applications")
     return web.render(request, "home.html", {"user": None})
 
 
@@ -72,6 +80,124 @@ def _profile_error(
     return web.render(request, "users/profile.html", context, 422)
 
 
+# The reminder choices every settings form offers, in minutes before an interview.
+REMINDER_CHOICES = (7 * 24 * 60, 2 * 24 * 60, 24 * 60, 3 * 60, 60, 30, 15)
+DURATION_UNITS = ((7 * 24 * 60, "week"), (24 * 60, "day"), (60, "hour"), (1, "minute"))
+
+
+@router.get("/settings")
+def settings_page(
+    request: Request, user: WebUser, settings: SettingsDep, saved: bool = False,
+    rotated: bool = False,
+) -> Response:  # fmt: skip
+    form = _settings_form(service.get_settings(settings, user=user))
+    return _settings_page(request, user, settings, form, saved=saved, rotated=rotated)
+
+
+class SettingsForm(BaseModel):
+    time_zone: str = ""
+    reminder_offsets_minutes: list[str] = []
+    stale_after_days: str = ""
+
+
+@router.post("/settings")
+def save_settings(
+    request: Request, user: WebUser, session: DbSession, settings: SettingsDep,
+    form: Annotated[SettingsForm, Form()],
+) -> Response:  # fmt: skip
+    try:
+        data = SettingsUpdate.model_validate(form.model_dump())
+    except ValidationError as error:
+        errors = _field_errors(error)
+        return _settings_page(
+            request, user, settings, form.model_dump(), status=422,
+            errors=[message for _, message in errors], invalid={field for field, _ in errors},
+        )  # fmt: skip
+    service.update_settings(session, settings, user=user, data=data)
+    return web.redirect("/settings?saved=true")
+
+
+@router.post("/settings/calendar-token")
+def rotate_calendar_token(user: WebUser, session: DbSession, settings: SettingsDep) -> Response:
+    service.rotate_calendar_token(session, settings, user=user)
+    return web.redirect("/settings?rotated=true#calendar")
+
+
+@router.get("/settings/export")
+def export_my_data(user: WebUser, session: DbSession, settings: SettingsDep) -> Response:
+    document = privacy.export_account(session, settings, user=user)
+    filename = privacy.export_filename(user, document.exported_at)
+    return JSONResponse(
+        document.model_dump(mode="json"),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/settings/delete-account")
+def delete_account(
+    request: Request, user: WebUser, session: DbSession, settings: SettingsDep,
+    address: ClientAddress, password: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    try:
+        data = AccountDeletion(password=password)
+        privacy.delete_account(
+            session, settings, user=user, password=data.password, address=address
+        )
+    except ValidationError:
+        return _delete_error(request, user, settings, "Enter your password.", 422)
+    except ProblemError as error:
+        # Returned, not raised: a wrong password must be committed to count for throttling.
+        response = _delete_error(request, user, settings, error.detail, error.status)
+        if "Retry-After" in error.headers:
+            response.headers["Retry-After"] = error.headers["Retry-After"]
+        return response
+    response = web.redirect("/")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _delete_error(
+    request: Request, user: Any, settings: Settings, message: str, status: int
+) -> Response:
+    form = _settings_form(service.get_settings(settings, user=user))
+    return _settings_page(request, user, settings, form, status=status, delete_error=message)
+
+
+def _settings_page(
+    request: Request, user: Any, settings: Settings, form: dict[str, Any], *,
+    status: int = 200, **extra: Any,
+) -> Response:  # fmt: skip
+    context = {
+        "user": user, "form": form, "time_zones": time_zone_names(),
+        "reminder_choices": _reminder_choices(form["reminder_offsets_minutes"]),
+        "calendar_url": service.calendar_url(settings, user=user), **extra,
+    }  # fmt: skip
+    return web.render(request, "users/settings.html", context, status)
+
+
+def _settings_form(current: SettingsRead) -> dict[str, Any]:
+    return {
+        "time_zone": current.time_zone,
+        "reminder_offsets_minutes": [str(minutes) for minutes in current.reminder_offsets_minutes],
+        "stale_after_days": str(current.stale_after_days),
+    }
+
+
+def _reminder_choices(checked: list[str]) -> list[tuple[int, str, bool]]:
+    """(minutes, label, checked) for the usual offsets and any other one the user has (set
+    through the API), longest first, so that saving the form never drops a reminder."""
+    chosen = {int(value) for value in checked if value.isdigit()}
+    every = sorted(set(REMINDER_CHOICES) | chosen, reverse=True)
+    return [(minutes, _duration(minutes), minutes in chosen) for minutes in every]
+
+
+def _duration(minutes: int) -> str:
+    """In the largest whole unit: 10080 → "1 week", 2880 → "2 days", 90 → "90 minutes"."""
+    size, unit = next((size, unit) for size, unit in DURATION_UNITS if minutes % size == 0)
+    count = minutes // size
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
 @router.get("/people")
 def people_page(
     request: Request,
@@ -108,7 +234,9 @@ def person_page(
     if user_id == user.id:
         return web.redirect("/profile")
     person = service.get_public_profile(session, viewer=user, user_id=user_id)
-    return web.render(request, "users/person.html", {"user": user, "person": person})
+    resumes, _ = files.list_profile_resumes(session, user_id=user_id, page=Pagination(limit=20))
+    context = {"user": user, "person": person, "resumes": resumes}
+    return web.render(request, "users/person.html", context)
 
 
 @router.post("/people/{user_id}/follow")
@@ -165,17 +293,11 @@ def _link(line: str) -> dict[str, str]:
 FIELD_LABELS = {
     "full_name": "Full name", "position": "Headline", "location": "Location", "email": "Email",
     "phone": "Phone", "skills": "Skills", "social_links": "Links", "bio": "About you",
+    "time_zone": "Time zone", "reminder_offsets_minutes": "Reminders",
+    "stale_after_days": "Stale after",
 }  # fmt: skip
-ITEM_LABELS = {"skills": "Skill", "social_links": "Link"}
+ITEM_LABELS = {"skills": "Skill", "social_links": "Link", "reminder_offsets_minutes": "Reminder"}
 
 
 def _field_errors(error: ValidationError) -> list[tuple[str, str]]:
-    """(form field, message in the form's own words): "Link 2: URL scheme should be ..."."""
-    errors = []
-    for item in error.errors():
-        field, *rest = item["loc"] or ("form",)
-        name = FIELD_LABELS.get(str(field), str(field))
-        if rest and isinstance(rest[0], int):
-            name = f"{ITEM_LABELS.get(str(field), name)} {rest[0] + 1}"
-        errors.append((str(field), f"{name}: {item['msg']}"))
-    return errors
+    return labelled_errors(error, FIELD_LABELS, ITEM_LABELS)

@@ -1,0 +1,269 @@
+"""Listing imports on SQLite: throughput of the importer against two reference points.
+
+Generates feeds of --items postings in two real shapes (a WP Job Manager RSS feed and a
+Greenhouse board, 1-3 KB HTML descriptions, `jobtracker.listings.samples`) and measures, each as
+the median of --repeats runs on a fresh, migrated database, in this one process:
+
+(a) an import of all-new listings: the adapter's streaming parse and normalisation, staging in
+    chunks, then every chunk applied (the steps of an import run, without the task engine);
+(b) a re-import of the same feed: nothing changed;
+(c) a run where 5% of the postings changed and 5% are gone (followed by a second such run, so
+    the missing ones are taken down);
+(d) the peak memory (max RSS, in a child process) of importing a feed of --memory-mb;
+and, for the same rows, two reference points:
+- raw floor: plain `sqlite3` executemany upserts of the already-normalised rows, plus the FTS
+  insert: what the database alone costs;
+- naive worker: parse, then per posting select-then-insert-or-update with a commit each (run on
+  the first --naive-items postings; its rate is what counts).
+
+    uv run python benchmarks/import_bench.py [--items 100000] [--repeats 3] [--memory-mb 1024]
+        [--shapes rss,greenhouse] [--naive-items 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from jobtracker.config import Settings
+from jobtracker.db import create_db_engine, create_session_factory
+from jobtracker.kit.clock import utcnow
+from jobtracker.listings import importer, search
+from jobtracker.listings.models import Listing, Sighting, Source
+from jobtracker.listings.samples import Sample, jobs, write_greenhouse, write_rss
+from jobtracker.listings.schemas import ListingRecord
+from jobtracker.listings.sources import adapter_for
+from jobtracker.listings.sources.base import SourceAdapter
+from jobtracker.migrations import upgrade_to_head
+
+SECRET = "benchmark-secret-key-that-is-long-enough-for-hs256"  # noqa: S105 - a throwaway database
+SHAPES: dict[str, tuple[str, dict[str, str], Callable[..., None]]] = {
+    "rss": ("rss", {"url": "https://feeds.example.com/jobs.rss"}, write_rss),
+    "greenhouse": ("greenhouse", {"board": "bench"}, write_greenhouse),
+}
+
+
+def main() -> None:
+    args = _arguments()
+    print(f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
+          f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version}")  # fmt: skip
+    if args.memory_probe:
+        _memory_probe(Path(args.memory_probe))
+        return
+    with tempfile.TemporaryDirectory(prefix="jt-import-bench-") as scratch:
+        folder = Path(scratch)
+        for shape in args.shapes.split(","):
+            _bench_shape(folder, shape, args)
+        if args.memory_mb:
+            print(f"(d) peak memory, {args.memory_mb} MB RSS feed: {_peak_memory(folder, args)}")
+
+
+def _bench_shape(folder: Path, shape: str, args: argparse.Namespace) -> None:
+    feed = _feed(folder, shape, list(jobs(args.items, seed=11)))
+    changed = _feed(folder, f"{shape}-changed", _changed(list(jobs(args.items, seed=11))))
+    # Each repeat, on a fresh database: the feed (a), the feed again (b), the changed feed (c)
+    # and once more, so that the missing postings are taken down (the second miss).
+    runs = [_run(folder, shape, [feed, feed, changed, changed]) for _ in range(args.repeats)]
+    new, again = [run[0] for run in runs], [run[1] for run in runs]
+    churn = [run[2] + run[3] for run in runs]
+    floor = [_raw_floor(folder, shape, feed) for _ in range(args.repeats)]
+    naive = _naive(folder, shape, args.naive_items)
+    rate = args.items / statistics.median(new)
+    floor_rate = args.items / statistics.median(floor)
+    print(f"\n{shape}, {args.items} postings ({feed.stat().st_size / 1e6:.0f} MB), "
+          f"medians of {args.repeats}:")  # fmt: skip
+    _row("(a) import, all new", rate, f"{rate / floor_rate:.0%} of the raw floor, "
+         f"{rate / naive:.1f}x the naive worker")  # fmt: skip
+    _row("(b) re-import, nothing changed", args.items / statistics.median(again), "")
+    _row("(c) 5% changed, 5% gone (two runs)", 2 * args.items / statistics.median(churn), "")
+    _row("raw floor (sqlite3 executemany + FTS)", floor_rate, "")
+    _row(f"naive worker (first {args.naive_items})", naive, "")
+
+
+def _row(name: str, rate: float, note: str) -> None:
+    print(f"  {name:<42} {rate:>10,.0f} listings/s  {note}")
+
+
+def _feed(folder: Path, name: str, postings: list[Sample]) -> Path:
+    kind = name.split("-", maxsplit=1)[0]
+    path = folder / f"{name}.{'rss' if kind == 'rss' else 'json'}"
+    with path.open("w", encoding="utf-8") as out:
+        SHAPES[kind][2](out, iter(postings))
+    return path
+
+
+def _changed(postings: list[Sample]) -> list[Sample]:
+    """Every 20th posting edited, every 20th (another one) gone."""
+    kept = [p for number, p in enumerate(postings) if number % 20 != 10]
+    return [replace(p, html=p.html + "<p>Updated.</p>") if i % 20 == 0 else p
+            for i, p in enumerate(kept)]  # fmt: skip
+
+
+def _run(folder: Path, shape: str, feeds: list[Path]) -> list[float]:
+    """Import the feeds one after the other on a fresh database; the seconds of each."""
+    engine, source_id, adapter = _fresh(folder, shape)
+    times = []
+    for feed in feeds:
+        started = time.perf_counter()
+        _import(engine, source_id, adapter, feed, folder / f"chunks-{uuid.uuid4().hex}")
+        times.append(time.perf_counter() - started)
+    engine.dispose()
+    return times
+
+
+def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: Path,
+            chunks: Path) -> None:  # fmt: skip
+    chunks.mkdir()
+    run_started = utcnow()
+    staged = importer.stage(adapter, [feed], chunks)
+    factory = create_session_factory(engine)
+    for chunk in staged.chunks:
+        with factory.begin() as session:
+            rows = list(importer.read_chunk(chunk))
+            importer.apply_chunk(session, source_id=source_id, rows=rows, now=utcnow())
+    with factory.begin() as session:
+        later = utcnow()
+        importer.finish_snapshot(session, source_id=source_id, run_started=run_started, now=later)
+
+
+def _fresh(folder: Path, shape: str) -> tuple[Engine, uuid.UUID, SourceAdapter]:
+    name = uuid.uuid4().hex
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / name}.db",
+                        secret_key=SECRET, log_level="WARNING")  # fmt: skip
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)
+    kind, config, _ = SHAPES[shape]
+    with create_session_factory(engine).begin() as session:
+        source = Source(kind=kind, name=f"bench {shape}", config=config)
+        session.add(source)
+        session.flush()
+        source_id = source.id
+    return engine, source_id, adapter_for(kind, config, company="Bench")
+
+
+def _raw_floor(folder: Path, shape: str, feed: Path) -> float:
+    """The same rows, already normalised, upserted with plain sqlite3 and indexed: the floor."""
+    engine, _, adapter = _fresh(folder, shape)
+    chunks = folder / f"floor-{uuid.uuid4().hex}"
+    chunks.mkdir()
+    rows = [row for chunk in importer.stage(adapter, [feed], chunks).chunks
+            for row in importer.read_chunk(chunk)]  # fmt: skip
+    path = str(engine.url.database)
+    engine.dispose()
+    prepared = [_raw_row(row) for row in rows]
+    started = time.perf_counter()
+    with sqlite3.connect(path) as connection:
+        connection.executemany(RAW_UPSERT, prepared)
+        connection.executemany(RAW_FTS, [(r[0], r[1], r[2], r[3]) for r in prepared])
+    return time.perf_counter() - started
+
+
+RAW_UPSERT = (
+    "INSERT INTO listings (id, title, company, description_text, url, company_key, locations,"
+    " location_text, workplace, employment_type, category, skills, description_html,"
+    " dedupe_key, content_hash, first_seen_at, last_seen_at, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, '', '[]', '', 'unknown', 'unknown', 'other', '[]', ?, ?, ?,"
+    " datetime('now'), datetime('now'), datetime('now'), datetime('now'))"
+    " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+    " description_text = excluded.description_text, content_hash = excluded.content_hash"
+)
+RAW_FTS = "INSERT INTO listings_fts (listing_id, title, company, description) VALUES (?, ?, ?, ?)"
+
+
+def _raw_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    key = uuid.uuid5(uuid.NAMESPACE_URL, row["external_id"]).hex
+    return (key, row["title"], row["company"], row["description_text"], row["url"],
+            row["description_html"], row["dedupe_key"], row["content_hash"])  # fmt: skip
+
+
+def _naive(folder: Path, shape: str, items: int) -> float:
+    """Parse, then select-then-insert-or-update with a commit per posting."""
+    engine, source_id, adapter = _fresh(folder, shape)
+    feed = _feed(folder, f"{shape}-naive", list(jobs(items, seed=11)))
+    factory = create_session_factory(engine)
+    started = time.perf_counter()
+    for record in adapter.parse([feed]):
+        if isinstance(record, ListingRecord):
+            with factory.begin() as session:
+                _naive_one(session, source_id, record)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return items / elapsed
+
+
+def _naive_one(session: Session, source_id: uuid.UUID, record: ListingRecord) -> None:
+    row = importer.row_of(record)
+    query = select(Sighting).where(Sighting.source_id == source_id,
+                                   Sighting.external_id == row["external_id"])  # fmt: skip
+    sighting = session.scalars(query).first()
+    values = {name: row[name] for name in importer.LISTING_COLUMNS}
+    if sighting is None:
+        listing = Listing(**values)
+        session.add(listing)
+        session.flush()
+        session.add(
+            Sighting(
+                listing_id=listing.id,
+                source_id=source_id,
+                url=row["url"],
+                external_id=row["external_id"],
+                content_hash=row["content_hash"],
+            )
+        )
+        search.index_listings(session, [listing])
+    else:
+        listing = session.get(Listing, sighting.listing_id)
+        for name, value in values.items():
+            setattr(listing, name, value)
+
+
+def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
+    """Import a feed of about --memory-mb in a child process; its max RSS."""
+    count = int(args.memory_mb * 1e6 / 2200)
+    feed = _feed(folder, "rss-memory", list(jobs(count, seed=5)))
+    size = feed.stat().st_size / 1e6
+    child = subprocess.run(  # noqa: S603 - this very script, on a file it wrote
+        [sys.executable, __file__, "--memory-probe", str(feed)],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    peak = json.loads(child.stdout.strip().splitlines()[-1])
+    return f"{peak['max_rss_mb']:.0f} MB for a {size:.0f} MB feed of {count} postings"
+
+
+def _memory_probe(feed: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="jt-memory-") as scratch:
+        folder = Path(scratch)
+        engine, source_id, adapter = _fresh(folder, "rss")
+        _import(engine, source_id, adapter, feed, folder / "chunks")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"max_rss_mb": peak}))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--naive-items", type=int, default=5_000)
+    parser.add_argument("--memory-mb", type=int, default=1024, help="0: skip (d)")
+    parser.add_argument("--shapes", default="rss,greenhouse")
+    parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()

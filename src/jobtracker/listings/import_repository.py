@@ -1,0 +1,221 @@
+"""SQL of the import side: sources, import runs, and the bulk writes of listings and sightings.
+
+Reads of the public catalogue are in repository.py. Writes here work on whole chunks (one query
+per kind of change, never one per listing) because a run may carry a hundred thousand items.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, func, insert, or_, select, update
+
+from jobtracker.kit.repository import Repository
+from jobtracker.listings.models import ImportRun, Listing, RunStatus, Sighting, Source
+
+LISTINGS = cast(Table, Listing.__table__)
+SIGHTINGS = cast(Table, Sighting.__table__)
+
+
+class SourceRepository(Repository[Source]):
+    model = Source
+
+    def ordered(self) -> Select[Source]:
+        return self.select().order_by(Source.name, Source.id)
+
+    def by_name(self, name: str) -> Source | None:
+        return self.one_or_none(self.select().where(Source.name == name))
+
+    def enabled(self) -> list[Source]:
+        return list(self.session.scalars(self.select().where(Source.enabled)))
+
+
+class ImportRunRepository(Repository[ImportRun]):
+    model = ImportRun
+
+    def search(
+        self, *, source_id: uuid.UUID | None, statuses: Sequence[RunStatus]
+    ) -> Select[ImportRun]:
+        statement = self.select()
+        if source_id:
+            statement = statement.where(ImportRun.source_id == source_id)
+        if statuses:
+            statement = statement.where(ImportRun.status.in_(statuses))
+        return statement.order_by(ImportRun.started_at.desc(), ImportRun.id)
+
+    def in_progress(self) -> list[ImportRun]:
+        active = (RunStatus.QUEUED, RunStatus.RUNNING)
+        return list(self.session.scalars(self.search(source_id=None, statuses=active)))
+
+    def lock(self, run_id: uuid.UUID) -> ImportRun | None:
+        """The run, locked until the transaction ends (PostgreSQL; SQLite's writer is alone)."""
+        return self.one_or_none(self.select().where(ImportRun.id == run_id).with_for_update())
+
+    def add_counts(self, run_id: uuid.UUID, counts: dict[str, int], chunks_done: int) -> None:
+        values: dict[str, Any] = {
+            name: getattr(ImportRun, name) + count for name, count in counts.items()
+        }
+        self.session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == run_id)
+            .values(**values, chunks_done=chunks_done)
+        )
+
+
+class CatalogueWriter:
+    """Bulk reads and writes of listings and sightings for one chunk of an import run."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def sightings_of(
+        self, source_id: uuid.UUID, external_ids: Sequence[str]
+    ) -> dict[str, Sighting]:
+        statement = select(Sighting).where(
+            Sighting.source_id == source_id, Sighting.external_id.in_(external_ids)
+        )
+        return {row.external_id: row for row in self.session.scalars(statement)}
+
+    def matching_listings(
+        self, source_id: uuid.UUID, urls: Sequence[str], keys: Sequence[str]
+    ) -> list[tuple[uuid.UUID, str | None, str]]:
+        """Listings that other sources hold with the same canonical URL or the same key. Never
+        one this source holds already: within a source, only the external id says "same"."""
+        own = select(Sighting.listing_id).where(Sighting.source_id == source_id)
+        statement = select(Listing.id, Listing.canonical_url, Listing.dedupe_key).where(
+            or_(Listing.canonical_url.in_(urls), Listing.dedupe_key.in_(keys)),
+            Listing.id.not_in(own),
+        )
+        return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
+
+    def insert_listings(self, rows: list[dict[str, Any]]) -> None:
+        """Core executemany on the table: the ORM's bulk path costs more than the rows."""
+        if rows:
+            self.session.execute(insert(LISTINGS), rows)
+
+    def insert_sightings(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(SIGHTINGS), rows)
+
+    def update_listings(self, rows: list[dict[str, Any]]) -> None:
+        """Bulk UPDATE by primary key: each row holds `id` and the new values."""
+        if rows:
+            self.session.execute(update(Listing), rows)
+
+    def update_sightings(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(update(Sighting), rows)
+
+    def seen(self, sighting_ids: Sequence[uuid.UUID], now: datetime) -> None:
+        if sighting_ids:
+            self.session.execute(
+                update(Sighting)
+                .where(Sighting.id.in_(sighting_ids))
+                .values(last_seen_at=now, missed_runs=0, removed_at=None)
+            )
+
+    def listings_seen(self, listing_ids: Sequence[uuid.UUID], now: datetime) -> None:
+        if listing_ids:
+            self.session.execute(
+                update(Listing).where(Listing.id.in_(listing_ids)).values(last_seen_at=now)
+            )
+
+    def listings(self, listing_ids: Sequence[uuid.UUID]) -> list[Listing]:
+        return list(self.session.scalars(select(Listing).where(Listing.id.in_(listing_ids))))
+
+    def seen_again(self, source_id: uuid.UUID, now: datetime) -> None:
+        """The sightings the last complete fetch carried (no miss counted) are seen now."""
+        self.session.execute(
+            update(Sighting)
+            .where(
+                Sighting.source_id == source_id,
+                Sighting.missed_runs == 0,
+                Sighting.removed_at.is_(None),
+            )
+            .values(last_seen_at=now)
+        )
+
+    def missed(self, source_id: uuid.UUID, since: datetime) -> None:
+        """One more complete fetch that did not carry these sightings."""
+        self.session.execute(
+            update(Sighting)
+            .where(
+                Sighting.source_id == source_id,
+                Sighting.last_seen_at < since,
+                Sighting.removed_at.is_(None),
+            )
+            .values(missed_runs=Sighting.missed_runs + 1)
+        )
+
+    def remove_missed(self, source_id: uuid.UUID, misses: int, now: datetime) -> list[uuid.UUID]:
+        """Sightings missing from `misses` complete fetches in a row; returns their listings."""
+        return self._remove(source_id, Sighting.missed_runs >= misses, now)
+
+    def remove_expired(self, source_id: uuid.UUID, now: datetime) -> list[uuid.UUID]:
+        """Sightings of listings whose expiry date has passed."""
+        expired = select(Listing.id).where(Listing.expires_at < now).scalar_subquery()
+        return self._remove(source_id, Sighting.listing_id.in_(expired), now)
+
+    def remove_unseen(
+        self, source_id: uuid.UUID, *, since: datetime, now: datetime
+    ) -> list[uuid.UUID]:
+        """Sightings not seen since `since` (the TTL of windowed feeds)."""
+        return self._remove(source_id, Sighting.last_seen_at < since, now)
+
+    def remove_these(
+        self, source_id: uuid.UUID, sighting_ids: Sequence[uuid.UUID], now: datetime
+    ) -> list[uuid.UUID]:
+        return self._remove(source_id, Sighting.id.in_(sighting_ids), now)
+
+    def _remove(
+        self, source_id: uuid.UUID, statement_filter: Any, now: datetime
+    ) -> list[uuid.UUID]:
+        """Mark the matching live sightings removed; returns their listings."""
+        condition = (
+            Sighting.source_id == source_id,
+            Sighting.removed_at.is_(None),
+            statement_filter,
+        )
+        listing_ids = list(self.session.scalars(select(Sighting.listing_id).where(*condition)))
+        self.session.execute(update(Sighting).where(*condition).values(removed_at=now))
+        return listing_ids
+
+    def orphaned(self, listing_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Of these listings, the live ones with no live sighting left."""
+        live = select(Sighting.listing_id).where(Sighting.removed_at.is_(None))
+        statement = select(Listing.id).where(
+            Listing.id.in_(listing_ids), Listing.removed_at.is_(None), Listing.id.not_in(live)
+        )
+        return list(self.session.scalars(statement))
+
+    def to_check(self, kinds: Sequence[str], limit: int) -> list[tuple[uuid.UUID, str]]:
+        """Live sightings of windowed sources, the longest unchecked first: (id, url)."""
+        statement = (
+            select(Sighting.id, Sighting.url)
+            .join(Source, Source.id == Sighting.source_id)
+            .where(Source.kind.in_(kinds), Sighting.removed_at.is_(None))
+            .order_by(Sighting.checked_at.asc().nulls_first(), Sighting.id)
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in self.session.execute(statement)]
+
+    def sources_of(self, sighting_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        statement = select(Sighting.source_id).where(Sighting.id.in_(sighting_ids)).distinct()
+        return list(self.session.scalars(statement))
+
+    def checked(self, sighting_ids: Sequence[uuid.UUID], now: datetime) -> None:
+        if sighting_ids:
+            self.session.execute(
+                update(Sighting).where(Sighting.id.in_(sighting_ids)).values(checked_at=now)
+            )
+
+    def count_live(self) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(Listing).where(Listing.removed_at.is_(None))
+            )
+            or 0
+        )

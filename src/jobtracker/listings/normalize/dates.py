@@ -1,0 +1,101 @@
+"""Times in every form the feeds use, as UTC with their precision."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, tzinfo
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jobtracker.listings.schemas import Precision, Timestamp
+
+# Epoch values below this are seconds, above it milliseconds: 1e11 seconds is the year 5138,
+# 1e11 milliseconds is March 1973, before any job feed.
+MILLISECONDS_FROM = 100_000_000_000
+# Outside these years a value is a placeholder ("0000-00-00", 9999-12-31 "never expires") or
+# garbage, not a time a listing was posted or expires.
+YEARS = range(1990, 2101)
+_DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_EPOCH = re.compile(r"^\d{9,14}(?:\.\d+)?$")
+_UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
+_LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
+# Zone names RFC 822 does not know but feeds write; email.utils knows the US ones and GMT.
+ZONE_NAMES = {"CET": "+0100", "CEST": "+0200", "BST": "+0100", "EET": "+0200",
+              "EEST": "+0300", "WET": "+0000", "WEST": "+0100", "MSK": "+0300",
+              "JST": "+0900", "AEST": "+1000", "AEDT": "+1100"}  # fmt: skip
+
+
+def parse_timestamp(value: str | int | float | None, *, assume: str = "utc") -> Timestamp | None:
+    """A feed's time as UTC: epoch seconds or milliseconds (told apart by magnitude), ISO 8601
+    with an offset, with milliseconds, naive (read in the `assume` zone, an IANA name), or a
+    date alone (midnight UTC of that same date, precision `date`: never the day before),
+    "2026-09-01 10:00:00 UTC", and RFC 822 ("Tue, 03 Mar 2026 08:45:00 +0100", GMT, EST, CET).
+    Anything else, or a year outside 1990-2100, is None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return _checked(_from_epoch(value), Precision.DATETIME)
+    text = value.strip()
+    if _EPOCH.match(text):
+        return _checked(_from_epoch(float(text)), Precision.DATETIME)
+    day = _DATE_ONLY.match(text)
+    if day:
+        return _checked(_midnight(*map(int, day.groups())), Precision.DATE)
+    moment = _from_iso(text) or _from_rfc822(text)
+    return _checked(_as_utc(moment, _zone(assume)) if moment else None, Precision.DATETIME)
+
+
+def _from_epoch(number: float) -> datetime | None:
+    seconds = number / 1000 if abs(number) >= MILLISECONDS_FROM else number
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC) if seconds > 0 else None
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _midnight(year: int, month: int, day: int) -> datetime | None:
+    try:
+        return datetime.combine(date(year, month, day), datetime.min.time(), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _from_iso(text: str) -> datetime | None:
+    """ISO 8601, and Recruitee's "2026-09-01 10:00:00 UTC" (a literal zone name after it)."""
+    normalised = _LONG_FRACTION.sub(r"\1", _UTC_SUFFIX.sub("+00:00", text))
+    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", normalised):
+        return None
+    try:
+        return datetime.fromisoformat(normalised)
+    except ValueError:
+        return None
+
+
+def _from_rfc822(text: str) -> datetime | None:
+    name = text.rsplit(" ", 1)[-1].upper()
+    if name in ZONE_NAMES:
+        text = f"{text[: -len(name)]}{ZONE_NAMES[name]}"
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _as_utc(moment: datetime, zone: tzinfo) -> datetime:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return aware.astimezone(UTC)
+
+
+def _zone(name: str) -> tzinfo:
+    if name.lower() in {"utc", "z", "gmt"}:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _checked(moment: datetime | None, precision: Precision) -> Timestamp | None:
+    if moment is None or moment.year not in YEARS:
+        return None
+    return Timestamp(value=moment, precision=precision)

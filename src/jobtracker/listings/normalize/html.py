@@ -1,0 +1,108 @@
+"""Descriptions as the feeds send them, made safe to show and readable as plain text."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+import nh3
+
+# Structure a job description needs and nothing that runs, loads or styles. div and span carry
+# no attribute here and keep Lever's paragraphs (each a <div>) apart.
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "hr", "div", "span", "ul", "ol", "li", "dl", "dt", "dd", "strong", "em", "b",
+     "i", "u", "s", "sub", "sup", "small", "a", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+     "code", "pre", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+# Removed with their content, not just unwrapped: their text is code or a foreign document.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "iframe", "noscript", "object", "embed", "template", "svg", "math"}
+)
+BLOCK_TAGS = frozenset(
+    {"p", "br", "hr", "div", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
+     "h6", "blockquote", "pre", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
+)  # fmt: skip
+MAX_LAYERS = 3
+
+_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|/[a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>")
+_ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;/?[a-zA-Z]")
+_ANY_TAG = re.compile(r"<[^>]*>")
+_BLOCK_NAMES = "|".join(sorted(BLOCK_TAGS))
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+
+
+def unescape_layers(text: str) -> str:
+    """Entity-escaped HTML made HTML again, one layer at a time and no further.
+
+    Greenhouse sends `&lt;p&gt;`, and an escaped feed inside XML can add a layer
+    (`&amp;lt;p&amp;gt;`). Unescaping stops as soon as the text holds a real tag, so an
+    `&amp;` or `&lt;` meant as text inside real HTML stays as it is.
+    """
+    for _ in range(MAX_LAYERS):
+        if _TAG.search(text) or not _ESCAPED_TAG.search(text):
+            return text
+        text = html.unescape(text)
+    return text
+
+
+def sanitize_html(fragment: str) -> str:
+    """The description with only the allow-listed tags: no script, style, frame, event handler
+    or style attribute; links http, https or mailto only, each with rel="nofollow noopener"."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes={"http", "https", "mailto"},
+        url_relative="deny",
+        link_rel="nofollow noopener",
+    ).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text: one line per block (paragraph, list item, heading, row, <br>), spaces
+    collapsed, entities (`&nbsp;` too) read; script and style content never shows."""
+    return text_of_sanitized(sanitize_html(fragment))
+
+
+def text_of_sanitized(clean_html: str) -> str:
+    """`html_to_text` for HTML that `sanitize_html` already made: no script, style or comment
+    is left to hide, so plain expressions do (one sanitising per listing, not two)."""
+    # HTML ignores source line breaks: fold them first, then every block tag ends a line.
+    # (str.split() collapses whitespace, \xa0 included, several times faster than a regex.)
+    flat = _BLOCK_TAG.sub("\n", " ".join(clean_html.split()))
+    text = html.unescape(_ANY_TAG.sub("", flat))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def join_sections(sections: Iterable[tuple[str | None, str | None]]) -> str:
+    """One description from a source's named parts: Lever's description, `lists[]` and
+    `additional`, Personio's `jobDescriptions`, SmartRecruiters' `jobAd.sections`. Each
+    (title, html) becomes an <h3> title (escaped: it is text) and its HTML; bare <li> items
+    (Lever lists) are put in a <ul>; empty parts are left out. Sanitise the result as usual."""
+    parts: list[str] = []
+    for title, body in sections:
+        content = (body or "").strip()
+        if not content:
+            continue
+        if title and title.strip():
+            parts.append(f"<h3>{html.escape(clean_text(title))}</h3>")
+        parts.append(f"<ul>{content}</ul>" if content.lower().startswith("<li") else content)
+    return "".join(parts)
+
+
+def clean_text(value: str | None) -> str:
+    """A one-line field (title, company, department) as text: entities read (twice at most,
+    for a feed that escaped them again: `&amp;#8211;`), tags dropped, spaces collapsed."""
+    if not value:
+        return ""
+    text = html.unescape(value)
+    if _ENTITY.search(text):
+        text = html.unescape(text)
+    if "<" in text:
+        text = html_to_text(text)
+    return " ".join(text.split())

@@ -1,0 +1,192 @@
+"""The one call every adapter ends with: fields in, a validated `ListingRecord` (or the
+`ItemError` that says why the item was skipped) out."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from jobtracker.listings.categories import classify
+from jobtracker.listings.normalize.dates import parse_timestamp
+from jobtracker.listings.normalize.html import (
+    clean_text,
+    sanitize_html,
+    text_of_sanitized,
+    unescape_layers,
+)
+from jobtracker.listings.normalize.locations import parse_location, split_locations
+from jobtracker.listings.normalize.salary import salary_from_text
+from jobtracker.listings.normalize.workplace import employment_type, infer_workplace
+from jobtracker.listings.schemas import (
+    EmploymentType,
+    ItemError,
+    ListingRecord,
+    Location,
+    Salary,
+    Timestamp,
+    Workplace,
+    jsonable,
+)
+
+TITLE_LIMIT = 300
+COMPANY_LIMIT = 200
+SHORT_LIMIT = 200  # department, remote scope, external id
+URL_LIMIT = 2000
+DESCRIPTION_LIMIT = 200_000  # characters of sanitised HTML
+LOCATIONS_LIMIT = 50
+HASH_VERSION = 1
+# What a reader sees change. Not the times the source stamps (posted, updated: a re-stamp is
+# not an edit) and not what is derived from other fields (text, category: a better classifier
+# must not make every listing "updated").
+HASHED_FIELDS = (
+    "external_id", "url", "apply_url", "title", "company", "locations", "workplace",
+    "remote_scope", "employment_type", "department", "description_html", "salary", "expires",
+)  # fmt: skip
+
+TimeInput = Timestamp | str | int | float | None
+
+
+def content_hash(record: ListingRecord) -> str:
+    """sha256 of the canonical JSON (sorted keys, no spaces, amounts as plain strings) of the
+    fields a reader sees change: the same listing hashes the same in every run and process."""
+    # Built by hand, not with dataclasses.asdict: its deep copy of every description cost more
+    # than the hashing itself.
+    fields = {name: getattr(record, name) for name in HASHED_FIELDS}
+    fields["locations"] = [_values(place) for place in record.locations]
+    fields["salary"] = _values(record.salary) if record.salary else None
+    fields["expires"] = _values(record.expires) if record.expires else None
+    canonical = jsonable(fields | {"version": HASH_VERSION})
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _values(value: Location | Salary | Timestamp) -> list[object]:
+    return [getattr(value, field.name) for field in dataclasses.fields(value)]
+
+
+def build_record(
+    *,
+    source_kind: str,
+    external_id: str | int | None,
+    title: str | None,
+    url: str | None,
+    apply_url: str | None = None,
+    company: str | None = None,
+    locations: Iterable[str | Location] = (),
+    workplace: Workplace | None = None,
+    remote_scope: str | None = None,
+    employment_type: EmploymentType | str | Sequence[str] | None = None,
+    department: str | None = None,
+    description_html: str | None = None,
+    salary: Salary | str | None = None,
+    posted: TimeInput = None,
+    updated: TimeInput = None,
+    expires: TimeInput = None,
+) -> ListingRecord | ItemError:
+    """A validated, normalised listing, or the reason the item is skipped.
+
+    Required: an external id (ints become strings), a title, and an http(s) `url` (the
+    `apply_url` stands in when there is no url; an apply url that is not http(s) is dropped).
+    Title (300), company (200), department and scope (200) are cut to length; entities in them
+    are read. The description is unescaped as far as it is escaped (`unescape_layers`),
+    sanitised, cut to 200,000 characters, and given as text too. Location strings are split and
+    parsed; `workplace` None is inferred from them; an employment value, a salary text and
+    times in any feed form are read here. The category and the content hash are computed.
+    """
+    identifier = clean_text(str(external_id) if external_id is not None else None)[:SHORT_LIMIT]
+    title_text = _cut(clean_text(title), TITLE_LIMIT)
+    problem = _missing(identifier, title_text)
+    if problem:
+        return ItemError(external_id=identifier or None, reason=problem)
+    link = _http_url(url or apply_url)
+    if link is None:
+        reason = f"the url is not an http or https URL: {str(url or apply_url)[:200]!r}"
+        return ItemError(external_id=identifier, reason=reason)
+    places = _locations(locations)
+    found_workplace, found_scope = _workplace(workplace, places)
+    html = _description(description_html or "")
+    record = ListingRecord(
+        source_kind=source_kind,
+        external_id=identifier,
+        url=link,
+        apply_url=_http_url(apply_url),
+        title=title_text,
+        company=_cut(clean_text(company), COMPANY_LIMIT) or None,
+        locations=places,
+        workplace=found_workplace,
+        remote_scope=_cut(clean_text(remote_scope or found_scope), SHORT_LIMIT) or None,
+        employment_type=_employment(employment_type),
+        department=_cut(clean_text(department), SHORT_LIMIT) or None,
+        description_html=html,
+        description_text=text_of_sanitized(html),
+        salary=salary_from_text(salary) if isinstance(salary, str) else salary,
+        posted=_time(posted),
+        updated=_time(updated),
+        expires=_time(expires),
+        category=classify(title_text),
+        content_hash="",
+    )
+    return dataclasses.replace(record, content_hash=content_hash(record))
+
+
+def _missing(identifier: str, title: str) -> str | None:
+    if not identifier:
+        return "the external id is missing"
+    if not title:
+        return "the title is missing"
+    return None
+
+
+def _http_url(url: str | None) -> str | None:
+    """The URL when it is absolute http(s) without spaces; javascript:, data: and relative
+    links are not."""
+    text = (url or "").strip()
+    if not text or len(text) > URL_LIMIT or any(char.isspace() for char in text):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in {"http", "https"} and parts.netloc else None
+
+
+def _locations(values: Iterable[str | Location]) -> tuple[Location, ...]:
+    found: dict[str, Location] = {}
+    for value in values:
+        parsed = [value] if isinstance(value, Location) else _parsed(value)
+        for place in parsed:
+            found.setdefault(place.raw.casefold(), place)
+    return tuple(found.values())[:LOCATIONS_LIMIT]
+
+
+def _parsed(text: str) -> list[Location]:
+    return [parse_location(part) for part in split_locations(clean_text(text))]
+
+
+def _workplace(
+    given: Workplace | None, places: tuple[Location, ...]
+) -> tuple[Workplace, str | None]:
+    if given is not None:
+        return given, None
+    return infer_workplace(texts=[place.raw for place in places])
+
+
+def _employment(value: EmploymentType | str | Sequence[str] | None) -> EmploymentType:
+    return value if isinstance(value, EmploymentType) else employment_type(value)
+
+
+def _description(fragment: str) -> str:
+    """Sanitised HTML; a description past the limit is cut and sanitised again, which closes
+    whatever tag the cut left open."""
+    html = sanitize_html(unescape_layers(fragment[: DESCRIPTION_LIMIT * 10]))
+    if len(html) <= DESCRIPTION_LIMIT:
+        return html
+    return sanitize_html(html[:DESCRIPTION_LIMIT].rsplit("<", 1)[0])[:DESCRIPTION_LIMIT]
+
+
+def _time(value: TimeInput) -> Timestamp | None:
+    return value if isinstance(value, Timestamp) else parse_timestamp(value)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit].rstrip()

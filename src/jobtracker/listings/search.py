@@ -1,0 +1,71 @@
+"""Full-text search of the catalogue: SQLite FTS5 in the embedded default, PostgreSQL full-text
+search in scale-out. Both index title, company, skills and description, title weighted most.
+
+The index lives outside the models (see migration 0009): `listings_fts` (FTS5, one row per
+listing, keyed by an UNINDEXED listing_id) or `listing_search` (a tsvector with a GIN index).
+The importer calls `index_listings` for every new or changed listing in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from jobtracker.listings.models import Listing
+
+INSERT_SQLITE = (
+    "INSERT INTO listings_fts (listing_id, title, company, skills, description)"
+    " VALUES (:listing_id, :title, :company, :skills, :description)"
+)
+INSERT_POSTGRES = (
+    "INSERT INTO listing_search (listing_id, document) VALUES (:listing_id,"
+    " setweight(to_tsvector('listing_words', :title), 'A')"
+    " || setweight(to_tsvector('listing_words', :company), 'B')"
+    " || setweight(to_tsvector('listing_words', :skills), 'B')"
+    " || setweight(to_tsvector('listing_english', :description), 'C'))"
+)
+# listing_words and listing_english (migration 0010) are `simple` and `english` with accents
+# removed, as FTS5's remove_diacritics does on SQLite: "developpeur" finds "Développeur".
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def index_listings(session: Session, listings: Sequence[Listing]) -> None:
+    """(Re)index these listings: their old entries go, their current text comes in."""
+    if not listings:
+        return
+    unindex(session, [listing.id for listing in listings])
+    rows = [_document(listing) for listing in listings]
+    statement = INSERT_SQLITE if is_sqlite(session) else INSERT_POSTGRES
+    session.execute(text(statement), rows)
+
+
+def unindex(session: Session, listing_ids: Sequence[uuid.UUID]) -> None:
+    table = "listings_fts" if is_sqlite(session) else "listing_search"
+    keys = [_key(session, listing_id) for listing_id in listing_ids]
+    for start in range(0, len(keys), 500):  # bounded IN lists
+        chunk = keys[start : start + 500]
+        marks = ", ".join(f":k{number}" for number in range(len(chunk)))
+        values = {f"k{number}": key for number, key in enumerate(chunk)}
+        session.execute(text(f"DELETE FROM {table} WHERE listing_id IN ({marks})"), values)  # noqa: S608 - our own table name and placeholders
+
+
+def _document(listing: Listing) -> dict[str, Any]:
+    return {
+        "listing_id": listing.id.hex if listing.id else None,
+        "title": listing.title,
+        "company": listing.company,
+        "skills": " ".join(listing.skills or ()),
+        "description": listing.description_text,
+    }
+
+
+def _key(session: Session, listing_id: uuid.UUID) -> str | uuid.UUID:
+    """SQLite keeps UUIDs as 32 hex characters (SQLAlchemy's Uuid type); PostgreSQL as uuid."""
+    return listing_id.hex if is_sqlite(session) else listing_id

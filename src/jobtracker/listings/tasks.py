@@ -1,0 +1,214 @@
+"""Background work of the catalogue: one durable task per import run, and the schedule that
+starts the runs that are due.
+
+An import run's steps (see importer.py): start, download (retried with backoff), stage, one step
+per chunk, finish. DBOS records each step's result, so a worker killed in the middle resumes at
+the step it was in, and a chunk's transaction records that it was applied: never twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from dbos import DBOS
+
+from jobtracker.kit.clock import utcnow
+from jobtracker.kit.http import GuardedClient
+from jobtracker.listings import importer
+from jobtracker.listings.import_repository import (
+    CatalogueWriter,
+    ImportRunRepository,
+    SourceRepository,
+)
+from jobtracker.listings.models import ImportRun, RunStatus, Source, Trigger
+from jobtracker.listings.sources import ADAPTERS, adapter_for
+from jobtracker.listings.sources.base import SourceAdapter
+from jobtracker.tasks import runtime
+from jobtracker.tasks.errors import TaskFailed
+from jobtracker.tasks.registry import schedule, task
+from jobtracker.tasks.retry import attempt_step
+
+
+@task("listings.import_run", queue="imports", kind="import")
+def import_run(run_id: str) -> str:
+    """Fetch and process one source once; the run row tells how it went."""
+    if not DBOS.run_step({"name": "start"}, _start, run_id):
+        return "nothing to do"
+    try:
+        fetched = attempt_step(runtime.policy("import"), "download", _download, run_id)
+    except TaskFailed as failure:
+        DBOS.run_step({"name": "fail"}, _fail, run_id, failure.message)
+        raise
+    if fetched["not_modified"]:
+        # 304: the board is the last complete snapshot again; its misses count once more.
+        DBOS.run_step({"name": "finish"}, _finish, run_id, RunStatus.NOT_MODIFIED, True, {})
+        return "not modified"
+    staged = DBOS.run_step({"name": "stage"}, _stage, run_id, fetched["files"])
+    for index, chunk in enumerate(staged["chunks"]):
+        DBOS.run_step({"name": f"apply#{index}"}, _apply, run_id, index, chunk)
+    complete = bool(fetched["complete"] and staged["complete"])
+    # Validators are kept only for a complete fetch: after a broken one, fetch it all again.
+    validators = {"etag": fetched["etag"], "last_modified": fetched["last_modified"]}
+    finish = (run_id, RunStatus.SUCCEEDED, complete, validators if complete else {})
+    DBOS.run_step({"name": "finish"}, _finish, *finish)
+    return "succeeded"
+
+
+def _start(run_id: str) -> bool:
+    with runtime.session_scope() as session:
+        run = ImportRunRepository(session).get(uuid.UUID(run_id))
+        if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+            return False
+        ImportRunRepository(session).update(run, {"status": RunStatus.RUNNING})
+        return True
+
+
+def _download(run_id: str) -> dict[str, Any]:
+    with runtime.session_scope() as session:
+        _, source = _run_and_source(session, run_id)
+        adapter, etag, modified = _adapter(source), source.etag, source.last_modified
+    folder = _folder(run_id, fresh=True)
+    with _client() as client:
+        download = adapter.download(client, folder, etag=etag, last_modified=modified)
+    return {"files": [str(path) for path in download.files], "not_modified": download.not_modified,
+            "complete": download.complete, "etag": download.etag,
+            "last_modified": download.last_modified}  # fmt: skip
+
+
+def _stage(run_id: str, files: list[str]) -> dict[str, Any]:
+    with runtime.session_scope() as session:
+        _, source = _run_and_source(session, run_id)
+        adapter = _adapter(source)
+    staged = importer.stage(adapter, [Path(name) for name in files], _folder(run_id))
+    with runtime.session_scope() as session:
+        values = {"fetched": staged.fetched, "failed": staged.failed,
+                  "item_errors": staged.errors, "error": staged.problem}  # fmt: skip
+        ImportRunRepository(session).update(_run_and_source(session, run_id)[0], values)
+    return {"chunks": [str(path) for path in staged.chunks], "complete": staged.complete}
+
+
+def _apply(run_id: str, index: int, chunk: str) -> None:
+    """One chunk, in one transaction with the run's counters; skipped if already applied."""
+    with runtime.session_scope() as session:
+        runs = ImportRunRepository(session)
+        run = runs.lock(uuid.UUID(run_id))
+        if run is None or run.chunks_done > index:
+            return
+        rows = list(importer.read_chunk(Path(chunk)))
+        counts = importer.apply_chunk(session, source_id=run.source_id, rows=rows, now=utcnow())
+        runs.add_counts(run.id, counts, chunks_done=index + 1)
+
+
+def _finish(run_id: str, status: RunStatus, complete: bool, validators: dict[str, Any]) -> None:
+    """Removal rules, then the run's end. Only a complete fetch may remove anything."""
+    with runtime.session_scope() as session:
+        run, source = _run_and_source(session, run_id)
+        if validators:
+            SourceRepository(session).update(source, validators)
+        now = utcnow()
+        removed = _removals(session, run, source, complete, now, status)
+        values = {"status": status, "finished_at": now, "complete": complete,
+                  "removed": removed}  # fmt: skip
+        ImportRunRepository(session).update(run, values)
+    shutil.rmtree(_folder(run_id), ignore_errors=True)
+
+
+def _removals(
+    session: Any, run: ImportRun, source: Source, complete: bool, now: datetime, status: RunStatus
+) -> int:
+    adapter = _adapter(source)
+    if adapter.snapshot:
+        if not complete:
+            return 0
+        if status == RunStatus.NOT_MODIFIED:
+            importer.seen_again(session, source_id=source.id, now=now)
+        return importer.finish_snapshot(
+            session, source_id=source.id, run_started=run.started_at, now=now
+        )
+    ttl = timedelta(days=runtime.current().settings.listing_ttl_days)
+    return importer.expire_windowed(session, source_id=source.id, now=now, ttl=ttl)
+
+
+def _fail(run_id: str, message: str) -> None:
+    with runtime.session_scope() as session:
+        run, _ = _run_and_source(session, run_id)
+        values = {"status": RunStatus.FAILED, "finished_at": utcnow(), "error": message}
+        ImportRunRepository(session).update(run, values)
+    shutil.rmtree(_folder(run_id), ignore_errors=True)
+
+
+def _run_and_source(session: Any, run_id: str) -> tuple[ImportRun, Source]:
+    run = ImportRunRepository(session).get(uuid.UUID(run_id))
+    assert run is not None  # runs are deleted only with their source, which cancels nothing
+    source = SourceRepository(session).get(run.source_id)
+    assert source is not None
+    return run, source
+
+
+def _adapter(source: Source) -> SourceAdapter:
+    return adapter_for(source.kind, source.config, company=source.name)
+
+
+def _folder(run_id: str, *, fresh: bool = False) -> Path:
+    folder = runtime.current().settings.imports_dir / run_id
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _client() -> GuardedClient:
+    return GuardedClient.from_settings(runtime.current().settings)
+
+
+@schedule("listings.start_due_imports", cron="0 * * * * *")
+def start_due_imports(scheduled_at: datetime, context: Any) -> None:
+    """Every minute: a run for each enabled source whose schedule says it is due."""
+    DBOS.run_step({"name": "start_due"}, _start_due)
+
+
+def _start_due() -> int:
+    from jobtracker.listings import admin  # admin enqueues import_run: imported when used
+
+    with runtime.session_scope() as session:
+        due = admin.due_sources(session, now=utcnow())
+        for source in due:
+            admin.start_import(session, source_id=source.id, trigger=Trigger.SCHEDULE)
+        return len(due)
+
+
+@schedule("listings.check_postings", cron="0 */10 * * * *")
+def check_postings(scheduled_at: datetime, context: Any) -> None:
+    """Every ten minutes, a few postings of windowed feeds are asked whether they still exist:
+    a 404 or 410 on the posting's own page takes it down (absence from the feed proves nothing)."""
+    DBOS.run_step({"name": "check_batch"}, check_posting_batch)
+
+
+def check_posting_batch() -> int:
+    """One rate-limited batch; returns how many listings were taken down."""
+    settings = runtime.current().settings
+    windowed = [kind for kind, adapter in ADAPTERS.items() if not adapter.snapshot]
+    with runtime.session_scope() as session:
+        due = CatalogueWriter(session).to_check(windowed, settings.posting_checks_per_batch)
+    with _client() as client:
+        gone = [sighting_id for sighting_id, url in due if _is_gone(client, url)]
+    with runtime.session_scope() as session:
+        now = utcnow()
+        CatalogueWriter(session).checked([sighting_id for sighting_id, _ in due], now)
+        return importer.take_down_gone(session, sighting_ids=gone, now=now)
+
+
+def _is_gone(client: GuardedClient, url: str) -> bool:
+    """Only a clear answer counts: 404 or 410. A timeout or a 5xx says nothing."""
+    try:
+        client.fetch(url, accept="text/html")
+    except httpx.HTTPStatusError as error:
+        return error.response.status_code in (404, 410)
+    except Exception:  # a page we cannot reach is no proof that it is gone
+        return False
+    return False
