@@ -5,19 +5,23 @@ Greenhouse board, 1-3 KB HTML descriptions, `jobtracker.listings.samples`) and m
 the median of --repeats runs on a fresh, migrated database, in this one process:
 
 (a) an import of all-new listings: the adapter's streaming parse and normalisation, staging in
-    chunks, then every chunk applied (the steps of an import run, without the task engine);
-(b) a re-import of the same feed: nothing changed;
+    chunks (read by --processes processes), then every chunk applied (the steps of an import
+    run, without the task engine);
+(b) a re-import of the same feed: nothing changed. Twice: the same document (the run sees the
+    same bytes as last time: as good as a 304), and the same postings in a document re-stamped
+    (the channel's build date, or the board's order, changed: each posting's own bytes decide);
 (c) a run where 5% of the postings changed and 5% are gone (followed by a second such run, so
     the missing ones are taken down);
 (d) the peak memory (max RSS, in a child process) of importing a feed of --memory-mb;
 and, for the same rows, two reference points:
-- raw floor: plain `sqlite3` executemany upserts of the already-normalised rows, plus the FTS
-  insert: what the database alone costs;
+- raw floor: plain `sqlite3` executemany upserts of the same rows (every column of the
+  listings and their sightings, values already in SQLite's storage form), plus the FTS insert:
+  what the database alone costs;
 - naive worker: parse, then per posting select-then-insert-or-update with a commit each (run on
   the first --naive-items postings; its rate is what counts).
 
     uv run python benchmarks/import_bench.py [--items 100000] [--repeats 3] [--memory-mb 1024]
-        [--shapes rss,greenhouse] [--naive-items 5000]
+        [--shapes rss,greenhouse] [--naive-items 5000] [--processes 2]
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from sqlalchemy.orm import Session
 from jobtracker.config import Settings
 from jobtracker.db import create_db_engine, create_session_factory
 from jobtracker.kit.clock import utcnow
-from jobtracker.listings import importer, search
+from jobtracker.listings import importer, search, staging
+from jobtracker.listings.import_repository import CatalogueWriter
 from jobtracker.listings.models import Listing, Sighting, Source
 from jobtracker.listings.samples import Sample, jobs, write_greenhouse, write_rss
 from jobtracker.listings.schemas import ListingRecord
@@ -64,7 +69,7 @@ def main() -> None:
     print(f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
           f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version}")  # fmt: skip
     if args.memory_probe:
-        _memory_probe(Path(args.memory_probe))
+        _memory_probe(Path(args.memory_probe), args.processes)
         return
     with tempfile.TemporaryDirectory(prefix="jt-import-bench-") as scratch:
         folder = Path(scratch)
@@ -75,13 +80,18 @@ def main() -> None:
 
 
 def _bench_shape(folder: Path, shape: str, args: argparse.Namespace) -> None:
-    feed = _feed(folder, shape, list(jobs(args.items, seed=11)))
-    changed = _feed(folder, f"{shape}-changed", _changed(list(jobs(args.items, seed=11))))
-    # Each repeat, on a fresh database: the feed (a), the feed again (b), the changed feed (c)
-    # and once more, so that the missing postings are taken down (the second miss).
-    runs = [_run(folder, shape, [feed, feed, changed, changed]) for _ in range(args.repeats)]
+    postings = list(jobs(args.items, seed=11))
+    feed = _feed(folder, shape, postings)
+    restamped = _feed(folder, f"{shape}-restamped", postings[::-1])  # same postings, new bytes
+    changed = _feed(folder, f"{shape}-changed", _changed(postings))
+    # Each repeat, on a fresh database: the feed (a), the feed again (b), the same postings in
+    # another order (b'), the changed feed (c) and once more, so that the missing postings are
+    # taken down (the second miss).
+    feeds = [feed, feed, restamped, changed, changed]
+    runs = [_run(folder, shape, feeds, args.processes) for _ in range(args.repeats)]
     new, again = [run[0] for run in runs], [run[1] for run in runs]
-    churn = [run[2] + run[3] for run in runs]
+    again_restamped = [run[2] for run in runs]
+    churn = [run[3] + run[4] for run in runs]
     floor = [_raw_floor(folder, shape, feed) for _ in range(args.repeats)]
     naive = _naive(folder, shape, args.naive_items)
     rate = args.items / statistics.median(new)
@@ -90,7 +100,9 @@ def _bench_shape(folder: Path, shape: str, args: argparse.Namespace) -> None:
           f"medians of {args.repeats}:")  # fmt: skip
     _row("(a) import, all new", rate, f"{rate / floor_rate:.0%} of the raw floor, "
          f"{rate / naive:.1f}x the naive worker")  # fmt: skip
-    _row("(b) re-import, nothing changed", args.items / statistics.median(again), "")
+    _row("(b) re-import, the same document", args.items / statistics.median(again), "")
+    _row("(b') re-import, same postings, new document", args.items / statistics.median(
+        again_restamped), "")  # fmt: skip
     _row("(c) 5% changed, 5% gone (two runs)", 2 * args.items / statistics.median(churn), "")
     _row("raw floor (sqlite3 executemany + FTS)", floor_rate, "")
     _row(f"naive worker (first {args.naive_items})", naive, "")
@@ -115,31 +127,47 @@ def _changed(postings: list[Sample]) -> list[Sample]:
             for i, p in enumerate(kept)]  # fmt: skip
 
 
-def _run(folder: Path, shape: str, feeds: list[Path]) -> list[float]:
+def _run(folder: Path, shape: str, feeds: list[Path], processes: int) -> list[float]:
     """Import the feeds one after the other on a fresh database; the seconds of each."""
     engine, source_id, adapter = _fresh(folder, shape)
-    times = []
+    times: list[float] = []
+    last: dict[str, Any] = {}
     for feed in feeds:
         started = time.perf_counter()
-        _import(engine, source_id, adapter, feed, folder / f"chunks-{uuid.uuid4().hex}")
+        chunks = folder / f"chunks-{uuid.uuid4().hex}"
+        _import(engine, source_id, adapter, feed, chunks, processes, last)
         times.append(time.perf_counter() - started)
     engine.dispose()
     return times
 
 
 def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: Path,
-            chunks: Path) -> None:  # fmt: skip
+            chunks: Path, processes: int, last: dict[str, Any]) -> None:  # fmt: skip
+    """What an import run's steps do (listings/tasks.py), without the task engine: `last` holds
+    the previous complete run's document hash and start, as the source and its runs do."""
     chunks.mkdir()
     run_started = utcnow()
-    staged = importer.stage(adapter, [feed], chunks)
     factory = create_session_factory(engine)
+    digest = staging.document_hash(adapter, [feed])
+    if digest == last.get("hash"):  # the very bytes again: a 304
+        with factory.begin() as session:
+            importer.seen_again(session, source_id=source_id, last_complete=last["started"],
+                                now=utcnow())  # fmt: skip
+            importer.finish_snapshot(session, source_id=source_id, run_started=run_started,
+                                     now=utcnow())  # fmt: skip
+        last["started"] = run_started
+        return
+    with factory() as session:
+        known = CatalogueWriter(session).fingerprints(source_id)
+    staged = staging.stage(adapter, [feed], chunks, known=known, processes=processes)
     for chunk in staged.chunks:
         with factory.begin() as session:
-            rows = list(importer.read_chunk(chunk))
-            importer.apply_chunk(session, source_id=source_id, rows=rows, now=utcnow())
+            rows, seen = staging.read_chunk(chunk)
+            importer.apply_chunk(session, source_id=source_id, rows=rows, seen=seen, now=utcnow())
     with factory.begin() as session:
         later = utcnow()
         importer.finish_snapshot(session, source_id=source_id, run_started=run_started, now=later)
+    last.update(hash=digest, started=run_started)
 
 
 def _fresh(folder: Path, shape: str) -> tuple[Engine, uuid.UUID, SourceAdapter]:
@@ -158,38 +186,62 @@ def _fresh(folder: Path, shape: str) -> tuple[Engine, uuid.UUID, SourceAdapter]:
 
 
 def _raw_floor(folder: Path, shape: str, feed: Path) -> float:
-    """The same rows, already normalised, upserted with plain sqlite3 and indexed: the floor."""
-    engine, _, adapter = _fresh(folder, shape)
+    """The same rows (listings, sightings, index entries), already normalised and already in
+    SQLite's storage form, upserted with plain sqlite3: the floor."""
+    engine, source_id, adapter = _fresh(folder, shape)
     chunks = folder / f"floor-{uuid.uuid4().hex}"
     chunks.mkdir()
-    rows = [row for chunk in importer.stage(adapter, [feed], chunks).chunks
-            for row in importer.read_chunk(chunk)]  # fmt: skip
+    staged = staging.stage(adapter, [feed], chunks, known={})
+    rows = [row for chunk in staged.chunks for row in staging.read_chunk(chunk)[0]]
+    now = utcnow()
+    listings = [
+        {
+            "id": uuid.uuid4(),
+            **{name: row[name] for name in importer.LISTING_COLUMNS},
+            "first_seen_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in rows
+    ]
+    sightings = [{"id": uuid.uuid4(), "listing_id": listing["id"], "source_id": source_id,
+                  "external_id": row["external_id"], "url": row["url"],
+                  "content_hash": row["content_hash"], "fingerprint": row["fingerprint"],
+                  "first_seen_at": now, "last_seen_at": now, "missed_runs": 0}
+                 for row, listing in zip(rows, listings, strict=True)]  # fmt: skip
+    statements = [_raw_upsert(engine, Listing.__table__, listings),
+                  _raw_upsert(engine, Sighting.__table__, sightings),
+                  (RAW_FTS, [(listing["id"].hex, listing["title"], listing["company"], "",
+                              listing["description_text"]) for listing in listings])]  # fmt: skip
     path = str(engine.url.database)
     engine.dispose()
-    prepared = [_raw_row(row) for row in rows]
     started = time.perf_counter()
     with sqlite3.connect(path) as connection:
-        connection.executemany(RAW_UPSERT, prepared)
-        connection.executemany(RAW_FTS, [(r[0], r[1], r[2], r[3]) for r in prepared])
+        for statement, parameters in statements:
+            connection.executemany(statement, parameters)
     return time.perf_counter() - started
 
 
-RAW_UPSERT = (
-    "INSERT INTO listings (id, title, company, description_text, url, company_key, locations,"
-    " location_text, workplace, employment_type, category, skills, description_html,"
-    " dedupe_key, content_hash, first_seen_at, last_seen_at, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, '', '[]', '', 'unknown', 'unknown', 'other', '[]', ?, ?, ?,"
-    " datetime('now'), datetime('now'), datetime('now'), datetime('now'))"
-    " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-    " description_text = excluded.description_text, content_hash = excluded.content_hash"
+def _raw_upsert(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """An upsert of `rows` and its parameters, converted as SQLAlchemy would store them (each
+    column type's bind processor), before the clock starts."""
+    names = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+                  for name in names]  # fmt: skip
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names if name != "id")
+    statement = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own names
+                 f"VALUES ({', '.join('?' * len(names))}) "
+                 f"ON CONFLICT (id) DO UPDATE SET {updates}")  # fmt: skip
+    parameters = [tuple(convert(row[name]) if convert else row[name]
+                        for name, convert in zip(names, processors, strict=True))
+                  for row in rows]  # fmt: skip
+    return statement, parameters
+
+
+RAW_FTS = (
+    "INSERT INTO listings_fts (listing_id, title, company, skills, description)"
+    " VALUES (?, ?, ?, ?, ?)"
 )
-RAW_FTS = "INSERT INTO listings_fts (listing_id, title, company, description) VALUES (?, ?, ?, ?)"
-
-
-def _raw_row(row: dict[str, Any]) -> tuple[Any, ...]:
-    key = uuid.uuid5(uuid.NAMESPACE_URL, row["external_id"]).hex
-    return (key, row["title"], row["company"], row["description_text"], row["url"],
-            row["description_html"], row["dedupe_key"], row["content_hash"])  # fmt: skip
 
 
 def _naive(folder: Path, shape: str, items: int) -> float:
@@ -208,7 +260,7 @@ def _naive(folder: Path, shape: str, items: int) -> float:
 
 
 def _naive_one(session: Session, source_id: uuid.UUID, record: ListingRecord) -> None:
-    row = importer.row_of(record)
+    row = staging.row_of(record)
     query = select(Sighting).where(Sighting.source_id == source_id,
                                    Sighting.external_id == row["external_id"])  # fmt: skip
     sighting = session.scalars(query).first()
@@ -239,19 +291,24 @@ def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
     feed = _feed(folder, "rss-memory", list(jobs(count, seed=5)))
     size = feed.stat().st_size / 1e6
     child = subprocess.run(  # noqa: S603 - this very script, on a file it wrote
-        [sys.executable, __file__, "--memory-probe", str(feed)],
+        [sys.executable, __file__, "--memory-probe", str(feed), "--processes",
+         str(args.processes)],
                            capture_output=True, text=True, check=True)  # fmt: skip
     peak = json.loads(child.stdout.strip().splitlines()[-1])
-    return f"{peak['max_rss_mb']:.0f} MB for a {size:.0f} MB feed of {count} postings"
+    return (
+        f"{peak['max_rss_mb']:.0f} MB (each reader process at most "
+        f"{peak['readers_max_rss_mb']:.0f} MB) for a {size:.0f} MB feed of {count} postings"
+    )
 
 
-def _memory_probe(feed: Path) -> None:
+def _memory_probe(feed: Path, processes: int) -> None:
     with tempfile.TemporaryDirectory(prefix="jt-memory-") as scratch:
         folder = Path(scratch)
         engine, source_id, adapter = _fresh(folder, "rss")
-        _import(engine, source_id, adapter, feed, folder / "chunks")
+        _import(engine, source_id, adapter, feed, folder / "chunks", processes, {})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"max_rss_mb": peak}))
+    readers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"max_rss_mb": peak, "readers_max_rss_mb": readers}))
 
 
 def _arguments() -> argparse.Namespace:
@@ -261,6 +318,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--naive-items", type=int, default=5_000)
     parser.add_argument("--memory-mb", type=int, default=1024, help="0: skip (d)")
     parser.add_argument("--shapes", default="rss,greenhouse")
+    parser.add_argument("--processes", type=int, default=2, help="reader processes (staging)")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     return parser.parse_args()
 

@@ -197,6 +197,9 @@ class Settings(BaseSettings):
     listing_ttl_days: Annotated[int, Field(ge=1, le=365)] = 30
     # ...and this many of their postings' pages are asked every ten minutes (404/410: gone).
     posting_checks_per_batch: Annotated[int, Field(ge=0, le=1000)] = 30
+    # Processes that read (validate, normalise) the postings of a feed longer than one chunk of
+    # 1,000, beside the one that parses it; 1 reads in the worker itself.
+    import_processes: Annotated[int, Field(ge=1, le=64)] = 2
 
     # Resumes: in the files folder, or in an S3-compatible bucket when JOBTRACKER_STORAGE_URL is
     # set (s3://bucket?endpoint_url=...&region=...).

@@ -50,6 +50,18 @@ class ImportRunRepository(Repository[ImportRun]):
         active = (RunStatus.QUEUED, RunStatus.RUNNING)
         return list(self.session.scalars(self.search(source_id=None, statuses=active)))
 
+    def last_complete(self, source_id: uuid.UUID, *, before: datetime) -> datetime | None:
+        """When the source's last complete fetch before `before` started (a 304 counts: it
+        said the complete fetch before it still held)."""
+        statement = select(func.max(ImportRun.started_at)).where(
+            ImportRun.source_id == source_id,
+            ImportRun.complete,
+            ImportRun.status.in_((RunStatus.SUCCEEDED, RunStatus.NOT_MODIFIED)),
+            ImportRun.started_at < before,
+        )
+        started: datetime | None = self.session.scalar(statement)
+        return started
+
     def lock(self, run_id: uuid.UUID) -> ImportRun | None:
         """The run, locked until the transaction ends (PostgreSQL; SQLite's writer is alone)."""
         return self.one_or_none(self.select().where(ImportRun.id == run_id).with_for_update())
@@ -84,10 +96,13 @@ class CatalogueWriter:
     ) -> list[tuple[uuid.UUID, str | None, str]]:
         """Listings that other sources hold with the same canonical URL or the same key. Never
         one this source holds already: within a source, only the external id says "same"."""
-        own = select(Sighting.listing_id).where(Sighting.source_id == source_id)
+        # Correlated, so it is asked only of the few candidates (an index on listing_id), not
+        # of every sighting the source holds.
+        own = select(Sighting.id).where(
+            Sighting.listing_id == Listing.id, Sighting.source_id == source_id
+        )
         statement = select(Listing.id, Listing.canonical_url, Listing.dedupe_key).where(
-            or_(Listing.canonical_url.in_(urls), Listing.dedupe_key.in_(keys)),
-            Listing.id.not_in(own),
+            or_(Listing.canonical_url.in_(urls), Listing.dedupe_key.in_(keys)), ~own.exists()
         )
         return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
 
@@ -117,22 +132,25 @@ class CatalogueWriter:
                 .values(last_seen_at=now, missed_runs=0, removed_at=None)
             )
 
-    def listings_seen(self, listing_ids: Sequence[uuid.UUID], now: datetime) -> None:
-        if listing_ids:
-            self.session.execute(
-                update(Listing).where(Listing.id.in_(listing_ids)).values(last_seen_at=now)
-            )
+    def fingerprints(self, source_id: uuid.UUID) -> dict[str, list[uuid.UUID]]:
+        """The source's live sightings by the fingerprint of the posting they were read from."""
+        statement = select(Sighting.fingerprint, Sighting.id).where(
+            Sighting.source_id == source_id,
+            Sighting.removed_at.is_(None),
+            Sighting.fingerprint.is_not(None),
+        )
+        found: dict[str, list[uuid.UUID]] = {}
+        for fingerprint, sighting_id in self.session.execute(statement):
+            found.setdefault(fingerprint, []).append(sighting_id)
+        return found
 
-    def listings(self, listing_ids: Sequence[uuid.UUID]) -> list[Listing]:
-        return list(self.session.scalars(select(Listing).where(Listing.id.in_(listing_ids))))
-
-    def seen_again(self, source_id: uuid.UUID, now: datetime) -> None:
-        """The sightings the last complete fetch carried (no miss counted) are seen now."""
+    def seen_again(self, source_id: uuid.UUID, *, since: datetime, now: datetime) -> None:
+        """The sightings the fetch that started at `since` carried are seen now."""
         self.session.execute(
             update(Sighting)
             .where(
                 Sighting.source_id == source_id,
-                Sighting.missed_runs == 0,
+                Sighting.last_seen_at >= since,
                 Sighting.removed_at.is_(None),
             )
             .values(last_seen_at=now)

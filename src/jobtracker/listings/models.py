@@ -46,6 +46,9 @@ class Source(IdMixin, Base):
     # Validators of the last complete fetch: a 304 next time means nothing changed.
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # sha256 of what the last complete fetch downloaded (and of the adapter's identity): the
+    # same bytes again are taken as a 304, for the servers that send no validators.
+    document_hash: Mapped[str | None] = mapped_column(String(64))
     last_run_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -115,8 +118,9 @@ class Listing(IdMixin, Base):
     canonical_url: Mapped[str | None] = mapped_column(String(2000), index=True)
     dedupe_key: Mapped[str] = mapped_column(String(64), index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # When it was last seen is its sightings' business: a listing row is wide, and an import
+    # that finds nothing changed writes only the narrow sighting rows.
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -137,6 +141,8 @@ class Sighting(IdMixin, Base):
     external_id: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # sha1 of the posting's bytes as last read (staging.py): the same bytes are not read again.
+    fingerprint: Mapped[str | None] = mapped_column(String(40))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Successful complete fetches in a row that did not carry it (full-snapshot sources).

@@ -3,13 +3,13 @@ search in scale-out. Both index title, company, skills and description, title we
 
 The index lives outside the models (see migration 0009): `listings_fts` (FTS5, one row per
 listing, keyed by an UNINDEXED listing_id) or `listing_search` (a tsvector with a GIN index).
-The importer calls `index_listings` for every new or changed listing in the same transaction.
+The importer calls `index_rows` for every new or changed listing in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -38,12 +38,20 @@ def is_sqlite(session: Session) -> bool:
 
 def index_listings(session: Session, listings: Sequence[Listing]) -> None:
     """(Re)index these listings: their old entries go, their current text comes in."""
-    if not listings:
+    columns = ("id", "title", "company", "skills", "description_text")
+    rows = [{name: getattr(listing, name) for name in columns} for listing in listings]
+    index_rows(session, rows, replace=True)
+
+
+def index_rows(session: Session, rows: Sequence[Mapping[str, Any]], *, replace: bool) -> None:
+    """Index listings given as their columns (id, title, company, skills, description_text);
+    `replace` when they may be indexed already (their old entries go first)."""
+    if not rows:
         return
-    unindex(session, [listing.id for listing in listings])
-    rows = [_document(listing) for listing in listings]
+    if replace:
+        unindex(session, [row["id"] for row in rows])
     statement = INSERT_SQLITE if is_sqlite(session) else INSERT_POSTGRES
-    session.execute(text(statement), rows)
+    session.execute(text(statement), [_document(row) for row in rows])
 
 
 def unindex(session: Session, listing_ids: Sequence[uuid.UUID]) -> None:
@@ -56,13 +64,13 @@ def unindex(session: Session, listing_ids: Sequence[uuid.UUID]) -> None:
         session.execute(text(f"DELETE FROM {table} WHERE listing_id IN ({marks})"), values)  # noqa: S608 - our own table name and placeholders
 
 
-def _document(listing: Listing) -> dict[str, Any]:
+def _document(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "listing_id": listing.id.hex if listing.id else None,
-        "title": listing.title,
-        "company": listing.company,
-        "skills": " ".join(listing.skills or ()),
-        "description": listing.description_text,
+        "listing_id": row["id"].hex,
+        "title": row["title"],
+        "company": row["company"],
+        "skills": " ".join(row["skills"] or ()),
+        "description": row["description_text"],
     }
 
 

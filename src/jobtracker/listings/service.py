@@ -64,7 +64,8 @@ def get_listing(session: Session, *, listing_id: uuid.UUID) -> ListingDetail:
         **summary(listing).model_dump(),
         description_html=listing.description_html, department=listing.department,
         expires_at=listing.expires_at, first_seen_at=listing.first_seen_at,
-        last_seen_at=listing.last_seen_at, removed_at=listing.removed_at, sightings=sightings,
+        last_seen_at=max((s.last_seen_at for s in sightings), default=listing.first_seen_at),
+        removed_at=listing.removed_at, sightings=sightings,
     )  # fmt: skip
 
 

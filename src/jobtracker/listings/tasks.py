@@ -19,7 +19,7 @@ from dbos import DBOS
 
 from jobtracker.kit.clock import utcnow
 from jobtracker.kit.http import GuardedClient
-from jobtracker.listings import importer
+from jobtracker.listings import importer, staging
 from jobtracker.listings.import_repository import (
     CatalogueWriter,
     ImportRunRepository,
@@ -53,7 +53,8 @@ def import_run(run_id: str) -> str:
         DBOS.run_step({"name": f"apply#{index}"}, _apply, run_id, index, chunk)
     complete = bool(fetched["complete"] and staged["complete"])
     # Validators are kept only for a complete fetch: after a broken one, fetch it all again.
-    validators = {"etag": fetched["etag"], "last_modified": fetched["last_modified"]}
+    validators = {"etag": fetched["etag"], "last_modified": fetched["last_modified"],
+                  "document_hash": fetched["document_hash"]}  # fmt: skip
     finish = (run_id, RunStatus.SUCCEEDED, complete, validators if complete else {})
     DBOS.run_step({"name": "finish"}, _finish, *finish)
     return "succeeded"
@@ -72,19 +73,28 @@ def _download(run_id: str) -> dict[str, Any]:
     with runtime.session_scope() as session:
         _, source = _run_and_source(session, run_id)
         adapter, etag, modified = _adapter(source), source.etag, source.last_modified
+        last_hash = source.document_hash
     folder = _folder(run_id, fresh=True)
     with _client() as client:
         download = adapter.download(client, folder, etag=etag, last_modified=modified)
-    return {"files": [str(path) for path in download.files], "not_modified": download.not_modified,
-            "complete": download.complete, "etag": download.etag,
-            "last_modified": download.last_modified}  # fmt: skip
+    digest = staging.document_hash(adapter, download.files)
+    # The very bytes of the last complete fetch: as good as a 304 from a server that sends no
+    # validators (a board API re-served unchanged).
+    same = bool(download.files) and download.complete and digest == last_hash
+    return {"files": [str(path) for path in download.files],
+            "not_modified": download.not_modified or same, "complete": download.complete,
+            "etag": download.etag, "last_modified": download.last_modified,
+            "document_hash": digest}  # fmt: skip
 
 
 def _stage(run_id: str, files: list[str]) -> dict[str, Any]:
     with runtime.session_scope() as session:
         _, source = _run_and_source(session, run_id)
         adapter = _adapter(source)
-    staged = importer.stage(adapter, [Path(name) for name in files], _folder(run_id))
+        known = CatalogueWriter(session).fingerprints(source.id)
+    processes = runtime.current().settings.import_processes
+    paths = [Path(name) for name in files]
+    staged = staging.stage(adapter, paths, _folder(run_id), known=known, processes=processes)
     with runtime.session_scope() as session:
         values = {"fetched": staged.fetched, "failed": staged.failed,
                   "item_errors": staged.errors, "error": staged.problem}  # fmt: skip
@@ -99,8 +109,10 @@ def _apply(run_id: str, index: int, chunk: str) -> None:
         run = runs.lock(uuid.UUID(run_id))
         if run is None or run.chunks_done > index:
             return
-        rows = list(importer.read_chunk(Path(chunk)))
-        counts = importer.apply_chunk(session, source_id=run.source_id, rows=rows, now=utcnow())
+        rows, seen = staging.read_chunk(Path(chunk))
+        counts = importer.apply_chunk(
+            session, source_id=run.source_id, rows=rows, seen=seen, now=utcnow()
+        )
         runs.add_counts(run.id, counts, chunks_done=index + 1)
 
 
@@ -122,11 +134,12 @@ def _removals(
     session: Any, run: ImportRun, source: Source, complete: bool, now: datetime, status: RunStatus
 ) -> int:
     adapter = _adapter(source)
+    if status == RunStatus.NOT_MODIFIED:
+        last = ImportRunRepository(session).last_complete(source.id, before=run.started_at)
+        importer.seen_again(session, source_id=source.id, last_complete=last, now=now)
     if adapter.snapshot:
         if not complete:
             return 0
-        if status == RunStatus.NOT_MODIFIED:
-            importer.seen_again(session, source_id=source.id, now=now)
         return importer.finish_snapshot(
             session, source_id=source.id, run_started=run.started_at, now=now
         )

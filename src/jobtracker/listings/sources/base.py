@@ -14,16 +14,24 @@ runs it all as one durable task per import run.
   said nothing changed (304), and whether the files hold the *complete* board.
   It raises when the fetch failed (a timeout, 5xx, 429, an HTML challenge page served with 200
   where a feed was expected: `InvalidFeed`): a failed fetch never marks anything removed.
-- `parse(files)` reads the files as a stream (lxml iterparse for XML) and yields one
-  `ListingRecord` per posting, or an `ItemError` for a posting that fails validation (the run
-  goes on). It raises `InvalidFeed` when the document itself is broken (truncated XML,
-  unreadable JSON); records already yielded stay, but the run does not count as complete.
+- `postings(files)` reads the files as a stream (lxml iterparse for XML, ijson for JSON) and
+  yields one `Posting` per posting: its bytes as the source wrote them, and the `context` its
+  reading depends on (an RSS channel's title). It raises `InvalidFeed` when the document itself
+  is broken (truncated XML, unreadable JSON); postings already yielded stay, but the run does
+  not count as complete.
+- `read(posting)` turns one posting into a `ListingRecord`, or an `ItemError` for a posting that
+  fails validation (the run goes on); a list, empty for an entry that is no posting (a legal
+  notice), several for a careers page (whose "posting" is the page). It depends on the posting
+  and the adapter's config only, so the importer can run it in another process, and skip it
+  for a posting whose bytes it already read in an earlier run (`fingerprint`).
+- `parse(files)` is the two together, in order.
 - `snapshot` is True for full-snapshot sources (absence from two complete fetches = removed),
   False for windowed feeds (expiry dates, a 404/410 on the posting, or the TTL decide instead).
 """
 
 from __future__ import annotations
 
+import pickle
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,6 +83,20 @@ class Download:
     complete: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One posting as the source wrote it (an XML element, a JSON object, a careers page)."""
+
+    raw: bytes
+    context: str = ""  # what else reading it depends on, e.g. the feed's title
+
+
+Outcome = ListingRecord | ItemError
+# Bump when the normalisation changes what a posting reads as: postings whose bytes did not
+# change are not read again (their fingerprint matches), so a better reader needs a new number.
+READER_VERSION = 1
+
+
 class SourceAdapter(ABC):
     kind: ClassVar[str]
     snapshot: ClassVar[bool]
@@ -90,5 +112,33 @@ class SourceAdapter(ABC):
         self, client: GuardedClient, folder: Path, *, etag: str | None, last_modified: str | None
     ) -> Download: ...
 
+    @property
+    def identity(self) -> str:
+        """What besides a posting's bytes its reading depends on: two postings with the same
+        bytes and context, read by adapters of the same identity, read the same."""
+        config = self.config.model_dump_json()
+        return f"{self.kind}|{READER_VERSION}|{self.company or ''}|{config}"
+
     @abstractmethod
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]: ...
+    def postings(self, files: list[Path]) -> Iterator[Posting]: ...
+
+    @abstractmethod
+    def read(self, posting: Posting) -> list[Outcome]: ...
+
+    def parse(self, files: list[Path]) -> Iterator[Outcome]:
+        """Every posting of the files, read."""
+        for posting in self.postings(files):
+            yield from self.read(posting)
+
+
+class ReadWhole(SourceAdapter):
+    """A source read whole rather than a posting at a time (a careers page, whose JSON-LD
+    blocks are read together): `postings` reads, and carries each outcome as its posting."""
+
+    @staticmethod
+    def carry(outcome: Outcome) -> Posting:
+        return Posting(pickle.dumps(outcome))
+
+    def read(self, posting: Posting) -> list[Outcome]:
+        # Bytes `carry` made in this process or its import pool; never bytes from outside.
+        return [pickle.loads(posting.raw)]  # noqa: S301

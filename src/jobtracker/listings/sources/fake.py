@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from jobtracker.kit.http import GuardedClient
 from jobtracker.listings.schemas import ItemError, ListingRecord
-from jobtracker.listings.sources.base import BoardConfig, Download, InvalidFeed, SourceAdapter
+from jobtracker.listings.sources.base import BoardConfig, Download, InvalidFeed, Posting, ReadWhole
 
 
 @dataclass
@@ -27,7 +27,7 @@ class FakeBoard:
 FAKE_BOARDS: dict[str, FakeBoard] = {}
 
 
-class FakeSource(SourceAdapter):
+class FakeSource(ReadWhole):
     kind: ClassVar[str] = "fake"
     snapshot: ClassVar[bool] = True
     Config = BoardConfig
@@ -45,11 +45,11 @@ class FakeSource(SourceAdapter):
             return Download(etag=etag, not_modified=True)
         return Download(files=[], etag=f"v{len(self.board.items)}")
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         for number, item in enumerate(self.board.items):
             if self.board.broken_after is not None and number >= self.board.broken_after:
                 raise InvalidFeed("the document ends in the middle of an item")
-            yield item
+            yield self.carry(item)
 
 
 class FakeFeed(FakeSource):

@@ -21,8 +21,9 @@ from typing import ClassVar
 from jobtracker.kit.http import FetchResult
 from jobtracker.listings.normalize import build_record, infer_workplace, location_from_parts
 from jobtracker.listings.schemas import ItemError, ListingRecord, Location, Workplace
+from jobtracker.listings.sources.base import Outcome, Posting
 from jobtracker.listings.sources.document import DocumentSource, expect_xml
-from jobtracker.listings.sources.xml_stream import Fields, stream_items
+from jobtracker.listings.sources.xml_stream import Fields, item_bytes, parse_item, stream_items
 
 ACCEPT = "application/xml, text/xml;q=0.9"
 WHAT = "Indeed XML feed"
@@ -38,10 +39,13 @@ class IndeedXml(DocumentSource):
     def check(self, path: Path, result: FetchResult) -> None:
         expect_xml(path, result, roots={"source"}, what=f"an {WHAT} (<source><job>)")
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         for path in files:
             for job in stream_items(path, items=("job",), roots=("source",), what=WHAT):
-                yield self.record(Fields(job))
+                yield Posting(item_bytes(job))
+
+    def read(self, posting: Posting) -> list[Outcome]:
+        return [self.record(Fields(parse_item(posting.raw)))]
 
     def record(self, job: Fields) -> ListingRecord | ItemError:
         """One `<job>` as a listing."""

@@ -22,6 +22,8 @@ from jobtracker.listings.schemas import ItemError, ListingRecord
 from jobtracker.listings.sources.base import (
     Download,
     InvalidFeed,
+    Outcome,
+    Posting,
     SourceAdapter,
     SourceConfig,
 )
@@ -52,12 +54,13 @@ class JsonApiSource(SourceAdapter):
       shape: a `text/html` answer, a body that starts with `<` (a challenge page served with
       200), an empty body, or an object where an array belongs (Lever's `{"ok": false}`) and
       the other way round.
-    - `parse` streams the postings at `items_path` ("jobs.item" for `{"jobs": [...]}`, "item"
-      for a bare array), one at a time, into `record`. A document that is cut short or not
-      JSON raises `InvalidFeed` after the postings before the cut; a document without the
-      array (`{"error": ...}`) raises it too, so it never passes for an empty board. A posting
-      that `record` cannot read (wrong types) becomes an `ItemError`; `record` returns None for
-      an entry that is no posting at all (a legal notice, an unlisted job).
+    - `postings` streams the postings at `items_path` ("jobs.item" for `{"jobs": [...]}`, "item"
+      for a bare array), one at a time; `read` maps one with `record`. A document that is
+      cut short or not JSON raises `InvalidFeed` after the postings before the cut; a document
+      without the array (`{"error": ...}`) raises it too, so it never passes for an empty
+      board. A posting that `record` cannot read (wrong types) becomes an `ItemError`;
+      `record` returns None for an entry that is no posting at all (a legal notice, an
+      unlisted job).
     """
 
     items_path: ClassVar[str] = "jobs.item"
@@ -79,12 +82,14 @@ class JsonApiSource(SourceAdapter):
         files = [] if result.not_modified else [path]
         return Download(files, result.etag, result.last_modified, result.not_modified)
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         for path in files:
             for item in read_items(path, self.items_path):
-                outcome = self._read(item)
-                if outcome is not None:
-                    yield outcome
+                yield Posting(json.dumps(item, ensure_ascii=False).encode())
+
+    def read(self, posting: Posting) -> list[Outcome]:
+        outcome = self._read(json.loads(posting.raw))
+        return [] if outcome is None else [outcome]
 
     def _read(self, item: object) -> ItemOutcome:
         if not isinstance(item, dict):

@@ -52,7 +52,7 @@ from jobtracker.listings.normalize import (
     salary_from_amounts,
 )
 from jobtracker.listings.schemas import ItemError, ListingRecord, Location, Salary, Workplace
-from jobtracker.listings.sources.base import InvalidFeed
+from jobtracker.listings.sources.base import InvalidFeed, Posting, ReadWhole
 from jobtracker.listings.sources.document import DocumentSource, expect_html_page
 
 KIND = "jsonld_page"
@@ -73,7 +73,7 @@ class PageSummary(TypedDict):
     url: str  # og:url, else <link rel="canonical">, made absolute; else the page's URL
 
 
-class JsonLdPage(DocumentSource):
+class JsonLdPage(DocumentSource, ReadWhole):
     """A careers page with JobPosting JSON-LD (see the module's docstring)."""
 
     kind: ClassVar[str] = KIND
@@ -83,11 +83,11 @@ class JsonLdPage(DocumentSource):
     def check(self, path: Path, result: FetchResult) -> None:
         expect_html_page(path, result)
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         page_url = str(self.feed_config.url)
         for path in files:
             records, unreadable = _read_page(path.read_bytes(), page_url, self.company)
-            yield from records
+            yield from (self.carry(record) for record in records)
             if unreadable:
                 # The block might have held postings: calling the page complete would take
                 # them down.

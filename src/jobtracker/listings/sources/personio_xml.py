@@ -25,8 +25,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from jobtracker.kit.http import FetchResult
 from jobtracker.listings.normalize import build_record, join_sections
 from jobtracker.listings.schemas import ItemError, ListingRecord
+from jobtracker.listings.sources.base import Outcome, Posting
 from jobtracker.listings.sources.document import DocumentSource, expect_xml
-from jobtracker.listings.sources.xml_stream import Fields, stream_items, text_of
+from jobtracker.listings.sources.xml_stream import (
+    Fields,
+    item_bytes,
+    parse_item,
+    stream_items,
+    text_of,
+)
 
 ACCEPT = "application/xml, text/xml;q=0.9"
 WHAT = "Personio XML feed"
@@ -42,12 +49,15 @@ class PersonioXml(DocumentSource):
     def check(self, path: Path, result: FetchResult) -> None:
         expect_xml(path, result, roots={"workzag-jobs"}, what=f"a {WHAT} (<workzag-jobs>)")
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         for path in files:
             for position in stream_items(
                 path, items=("position",), roots=("workzag-jobs",), what=WHAT
             ):
-                yield self.record(Fields(position))
+                yield Posting(item_bytes(position))
+
+    def read(self, posting: Posting) -> list[Outcome]:
+        return [self.record(Fields(parse_item(posting.raw)))]
 
     def record(self, position: Fields) -> ListingRecord | ItemError:
         """One `<position>` as a listing."""

@@ -40,8 +40,16 @@ from jobtracker.listings.normalize import (
     unescape_layers,
 )
 from jobtracker.listings.schemas import ItemError, ListingRecord, Location, Workplace
+from jobtracker.listings.sources.base import Outcome, Posting
 from jobtracker.listings.sources.document import DocumentSource, expect_xml
-from jobtracker.listings.sources.xml_stream import Element, Fields, local_name, stream_items
+from jobtracker.listings.sources.xml_stream import (
+    Element,
+    Fields,
+    item_bytes,
+    local_name,
+    parse_item,
+    stream_items,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ITEMS = ("item", "{http://purl.org/rss/1.0/}item", f"{ATOM}entry")
@@ -71,13 +79,16 @@ class RssFeed(DocumentSource):
     def check(self, path: Path, result: FetchResult) -> None:
         expect_xml(path, result, roots={"rss", "RDF", "feed"}, what=f"an {WHAT}")
 
-    def parse(self, files: list[Path]) -> Iterator[ListingRecord | ItemError]:
+    def postings(self, files: list[Path]) -> Iterator[Posting]:
         for path in files:
             feed_title: str | None = None
             for item in stream_items(path, items=ITEMS, roots=ROOTS, what=WHAT):
                 if feed_title is None:
                     feed_title = _feed_title(item)
-                yield self.record(Fields(item), feed_title=feed_title)
+                yield Posting(item_bytes(item), feed_title)
+
+    def read(self, posting: Posting) -> list[Outcome]:
+        return [self.record(Fields(parse_item(posting.raw)), feed_title=posting.context)]
 
     def record(self, item: Fields, *, feed_title: str | None) -> ListingRecord | ItemError:
         """One item as a listing."""

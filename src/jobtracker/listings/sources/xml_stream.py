@@ -60,6 +60,23 @@ def stream_items(
         raise InvalidFeed(f"{what}: the document's root element is none of {names}")
 
 
+# Reading one item again from its own bytes (`item_bytes`): recover, because an item of a feed
+# whose prefixes were never declared (see above) is not well-formed on its own.
+_ITEM_PARSER = etree.XMLParser(recover=True, **XML_OPTIONS)
+
+
+def item_bytes(element: Element) -> bytes:
+    """The item as XML of its own, its namespace declarations included: what `parse_item`
+    reads back, in this or another process."""
+    return etree.tostring(element, encoding="utf-8")
+
+
+def parse_item(raw: bytes) -> Element:
+    """An item from `item_bytes`."""
+    item: Element = etree.fromstring(raw, parser=_ITEM_PARSER)
+    return item
+
+
 def _release(element: Element) -> None:
     """Free the item and everything before it: only the item in hand stays in the tree."""
     element.clear(keep_tail=False)

@@ -1,0 +1,189 @@
+"""Staging: a feed becomes chunk files; postings whose bytes were read before are not read
+again, a long feed is read by a pool of processes into the very same chunks, and a feed served
+again byte for byte counts as not modified."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobtracker.kit.clock import utcnow
+from jobtracker.listings import admin, importer, staging
+from jobtracker.listings.import_repository import CatalogueWriter
+from jobtracker.listings.models import ImportRun, Listing, RunStatus, Sighting, Source, Trigger
+from jobtracker.listings.samples import Sample, jobs, write_rss
+from jobtracker.listings.sources import base
+from jobtracker.listings.sources.rss import RssFeed
+from tests.kit.http.conftest import LocalServer
+from tests.listings.test_tasks import FINISHED
+from tests.tasks.test_engine import wait_for
+
+FEED = "https://feeds.example.com/jobs.rss"
+
+
+def write_feed(path: Path, postings: list[Sample], *, built: str = "Mon, 23 Nov 2026") -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        write_rss(out, iter(postings))
+    # The channel's build date changes on every fetch of a real feed: never the same document.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("<channel>", f"<channel><lastBuildDate>{built}</lastBuildDate>", 1)
+    )
+    return path
+
+
+def stage_and_apply(
+    session: Session, source: Source, feed: Path, folder: Path
+) -> tuple[staging.Staged, dict[str, int]]:
+    known = CatalogueWriter(session).fingerprints(source.id)
+    folder.mkdir()
+    staged = staging.stage(RssFeed({"url": FEED}), [feed], folder, known=known)
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    for chunk in staged.chunks:
+        rows, seen = staging.read_chunk(chunk)
+        done = importer.apply_chunk(
+            session, source_id=source.id, rows=rows, seen=seen, now=utcnow()
+        )
+        counts = {name: counts[name] + done[name] for name in counts}
+    return staged, counts
+
+
+@pytest.fixture
+def feed_source(session: Session) -> Source:
+    row = Source(kind="rss", name="Remote jobs", config={"url": FEED})
+    session.add(row)
+    session.flush()
+    return row
+
+
+class TestReadOnlyWhatChanged:
+    def test_postings_with_the_same_bytes_are_seen_without_being_read_again(
+        self, session: Session, feed_source: Source, tmp_path: Path
+    ) -> None:
+        postings = list(jobs(30, seed=4))
+        first = write_feed(tmp_path / "first.rss", postings)
+        assert stage_and_apply(session, feed_source, first, tmp_path / "a")[1]["new"] == 30
+
+        postings[7] = dataclasses.replace(postings[7], html=postings[7].html + "<p>Visa.</p>")
+        second = write_feed(tmp_path / "second.rss", postings, built="Tue, 24 Nov 2026")
+        staged, counts = stage_and_apply(session, feed_source, second, tmp_path / "b")
+
+        rows, seen = staging.read_chunk(staged.chunks[0])
+        assert [row["external_id"] for row in rows] == [str(postings[7].id)]
+        assert len(seen) == 29
+        assert counts == {"new": 0, "updated": 1, "unchanged": 29}
+        assert staged.fetched == 30
+        edited = select(Listing.description_text).join(Sighting, Sighting.listing_id == Listing.id)
+        text = session.scalar(edited.where(Sighting.external_id == str(postings[7].id)))
+        assert text is not None and "Visa." in text
+
+    def test_a_new_version_of_the_reader_reads_every_posting_again(
+        self, session: Session, feed_source: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(12, seed=5)))
+        stage_and_apply(session, feed_source, feed, tmp_path / "a")
+        monkeypatch.setattr(base, "READER_VERSION", base.READER_VERSION + 1)
+        staged, counts = stage_and_apply(session, feed_source, feed, tmp_path / "b")
+        rows, seen = staging.read_chunk(staged.chunks[0])
+        assert (len(rows), len(seen)) == (12, 0)
+        assert counts == {"new": 0, "updated": 0, "unchanged": 12}
+
+    def test_a_posting_taken_down_and_served_again_comes_back(
+        self, session: Session, feed_source: Source, tmp_path: Path
+    ) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(3, seed=6)))
+        stage_and_apply(session, feed_source, feed, tmp_path / "a")
+        writer = CatalogueWriter(session)
+        gone = writer.remove_unseen(feed_source.id, since=utcnow(), now=utcnow())
+        importer.take_down_orphans(session, gone)
+        assert writer.count_live() == 0
+        _, counts = stage_and_apply(session, feed_source, feed, tmp_path / "b")
+        assert counts["unchanged"] == 3 and writer.count_live() == 3
+
+
+class TestPool:
+    def test_a_feed_longer_than_a_chunk_is_read_by_processes_into_the_same_chunks(
+        self, tmp_path: Path
+    ) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * staging.BATCH + 10, seed=8)))
+        adapter = RssFeed({"url": FEED})
+        alone, pooled = tmp_path / "alone", tmp_path / "pooled"
+        alone.mkdir(), pooled.mkdir()
+        here = staging.stage(adapter, [feed], alone, known={}, processes=1)
+        there = staging.stage(adapter, [feed], pooled, known={}, processes=2)
+        assert (there.fetched, there.failed, there.complete) == (2 * staging.BATCH + 10, 0, True)
+        assert [path.name for path in there.chunks] == [path.name for path in here.chunks]
+        for mine, theirs in zip(here.chunks, there.chunks, strict=True):
+            assert mine.read_bytes() == theirs.read_bytes()
+
+    def test_a_long_feed_cut_short_keeps_what_came_before_the_cut(self, tmp_path: Path) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * staging.BATCH + 10, seed=9)))
+        whole = feed.read_bytes()
+        feed.write_bytes(whole[: int(len(whole) * 0.75)])
+        (tmp_path / "chunks").mkdir()
+        adapter = RssFeed({"url": FEED})
+        staged = staging.stage(adapter, [feed], tmp_path / "chunks", known={}, processes=2)
+        assert not staged.complete and "cut short" in (staged.problem or "")
+        assert len(staged.chunks) == 2 and staging.BATCH < staged.fetched < 2 * staging.BATCH
+
+
+@pytest.fixture
+def feed_server(tmp_path: Path) -> Iterator[tuple[LocalServer, Path]]:
+    """A feed served without validators (no ETag, no Last-Modified): never a 304."""
+    local = LocalServer()
+    local.start()
+    document = tmp_path / "served.rss"
+    local.routes["/jobs.rss"] = lambda request: _send(request, document.read_bytes())
+    yield local, document
+    local.stop()
+
+
+def _send(request: object, body: bytes) -> None:
+    request.send_response(200)  # type: ignore[attr-defined]
+    request.send_header("Content-Type", "application/rss+xml")  # type: ignore[attr-defined]
+    request.send_header("Content-Length", str(len(body)))  # type: ignore[attr-defined]
+    request.end_headers()  # type: ignore[attr-defined]
+    request.wfile.write(body)  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("worker")
+class TestTheSameDocumentAgain:
+    def test_the_same_bytes_again_are_not_modified_and_keep_the_postings_seen(
+        self, committed: sessionmaker[Session], feed_server: tuple[LocalServer, Path]
+    ) -> None:
+        server, document = feed_server
+        write_feed(document, list(jobs(5, seed=10)))
+        with committed.begin() as session:
+            source = Source(kind="rss", name="Plain feed", config={"url": server.url("/jobs.rss")})
+            session.add(source)
+            session.flush()
+            source_id = source.id
+        first = run(committed, source_id)
+        again = run(committed, source_id)
+        assert (first.status, first.new) == (RunStatus.SUCCEEDED, 5)
+        assert (again.status, again.new, again.unchanged) == (RunStatus.NOT_MODIFIED, 0, 0)
+        write_feed(document, list(jobs(5, seed=10)), built="Wed, 25 Nov 2026")
+        changed = run(committed, source_id)
+        assert (changed.status, changed.unchanged) == (RunStatus.SUCCEEDED, 5)
+        with committed() as session:
+            live = session.scalar(
+                select(func.count()).select_from(Listing).where(Listing.removed_at.is_(None))
+            )
+        assert live == 5
+
+
+def run(committed: sessionmaker[Session], source_id: object) -> ImportRun:
+    with committed.begin() as session:
+        run_id = admin.start_import(session, source_id=source_id, trigger=Trigger.MANUAL).id  # type: ignore[arg-type]
+
+    def finished() -> ImportRun | None:
+        with committed() as session:
+            found = session.get(ImportRun, run_id)
+            return found if found and found.status in FINISHED else None
+
+    return wait_for(finished, seconds=60)
