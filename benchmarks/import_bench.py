@@ -28,16 +28,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,7 @@ def _row(name: str, rate: float, note: str) -> None:
     print(f"  {name:<42} {rate:>10,.0f} listings/s  {note}")
 
 
-def _feed(folder: Path, name: str, postings: list[Sample]) -> Path:
+def _feed(folder: Path, name: str, postings: Iterable[Sample]) -> Path:
     kind = name.split("-", maxsplit=1)[0]
     path = folder / f"{name}.{'rss' if kind == 'rss' else 'json'}"
     with path.open("w", encoding="utf-8") as out:
@@ -286,29 +287,68 @@ def _naive_one(session: Session, source_id: uuid.UUID, record: ListingRecord) ->
 
 
 def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
-    """Import a feed of about --memory-mb in a child process; its max RSS."""
+    """Import a feed of about --memory-mb in a child process: its peak RSS, and the peak of its
+    RSS plus its reader processes'. The feed is written as it is generated: this process holds
+    no posting while the child runs."""
     count = int(args.memory_mb * 1e6 / 2200)
-    feed = _feed(folder, "rss-memory", list(jobs(count, seed=5)))
+    feed = _feed(folder, "rss-memory", jobs(count, seed=5))
     size = feed.stat().st_size / 1e6
     child = subprocess.run(  # noqa: S603 - this very script, on a file it wrote
         [sys.executable, __file__, "--memory-probe", str(feed), "--processes",
-         str(args.processes)],
-                           capture_output=True, text=True, check=True)  # fmt: skip
+         str(args.processes)], capture_output=True, text=True, check=True)  # fmt: skip
     peak = json.loads(child.stdout.strip().splitlines()[-1])
-    return (
-        f"{peak['max_rss_mb']:.0f} MB (each reader process at most "
-        f"{peak['readers_max_rss_mb']:.0f} MB) for a {size:.0f} MB feed of {count} postings"
-    )
+    return (f"{peak['own_mb']:.0f} MB for the importing process, {peak['tree_mb']:.0f} MB with "
+            f"its {args.processes} reader processes, for a {size:.0f} MB feed of {count} "
+            f"postings")  # fmt: skip
 
 
 def _memory_probe(feed: Path, processes: int) -> None:
+    tree = _TreeSampler()
+    tree.start()
     with tempfile.TemporaryDirectory(prefix="jt-memory-") as scratch:
         folder = Path(scratch)
         engine, source_id, adapter = _fresh(folder, "rss")
         _import(engine, source_id, adapter, feed, folder / "chunks", processes, {})
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    readers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"max_rss_mb": peak, "readers_max_rss_mb": readers}))
+    tree.stop()
+    print(json.dumps({"own_mb": _status_kb(os.getpid(), "VmHWM") / 1024,
+                      "tree_mb": tree.peak_kb / 1024}))  # fmt: skip
+
+
+class _TreeSampler(threading.Thread):
+    """The peak, sampled every 50 ms, of this process's RSS plus its children's."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb, self.done = 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            pids = [os.getpid(), *_children(os.getpid())]
+            self.peak_kb = max(self.peak_kb, sum(_status_kb(pid, "VmRSS") for pid in pids))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
+    return found
+
+
+def _status_kb(pid: int, field: str) -> int:
+    """A /proc/<pid>/status figure in kB (VmHWM: the process's own peak; not ru_maxrss, which
+    Linux carries across exec from the process it was forked from). 0 once it has ended."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith(f"{field}:")), 0)
 
 
 def _arguments() -> argparse.Namespace:
