@@ -41,6 +41,7 @@ and by the catalogue's filter labels, with no table, query or transaction of its
 
 from __future__ import annotations
 
+import functools
 import re
 
 from jobtracker.kit.text import fold, words
@@ -141,6 +142,7 @@ _SPELLED = ((re.compile(r"c\+\+"), " cpp "), (re.compile(r"c#"), " csharp "),
             (re.compile(r"\.net\b"), " dotnet "))  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # titles repeat ("Senior Software Engineer"), and are short
 def classify(title: str) -> Category:
     """The category of a listing from its title, by the first rule that matches (see above)."""
     spaced = f" {' '.join(_title_words(title))} "

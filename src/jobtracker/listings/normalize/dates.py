@@ -19,6 +19,7 @@ _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _EPOCH = re.compile(r"^\d{9,14}(?:\.\d+)?$")
 _UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
 # Zone names RFC 822 does not know but feeds write; email.utils knows the US ones and GMT.
 ZONE_NAMES = {"CET": "+0100", "CEST": "+0200", "BST": "+0100", "EET": "+0200",
               "EEST": "+0300", "WET": "+0000", "WEST": "+0100", "MSK": "+0300",
@@ -62,9 +63,14 @@ def _midnight(year: int, month: int, day: int) -> datetime | None:
 
 def _from_iso(text: str) -> datetime | None:
     """ISO 8601, and Recruitee's "2026-09-01 10:00:00 UTC" (a literal zone name after it)."""
-    normalised = _LONG_FRACTION.sub(r"\1", _UTC_SUFFIX.sub("+00:00", text))
-    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", normalised):
+    # The start is checked first, on the text as given: when it matches, neither rewrite below
+    # can touch it (a zone name or a "." comes after its last digit). Each rewrite runs only
+    # when what it rewrites can be there: an expression ending in `$` tries every position.
+    if not _ISO_START.match(text):
         return None
+    normalised = _UTC_SUFFIX.sub("+00:00", text) if text[-1].isalpha() else text
+    if "." in normalised:
+        normalised = _LONG_FRACTION.sub(r"\1", normalised)
     try:
         return datetime.fromisoformat(normalised)
     except ValueError:

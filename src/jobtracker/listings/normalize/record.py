@@ -6,7 +6,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from operator import attrgetter
+from typing import Any
 from urllib.parse import urlsplit
 
 from jobtracker.listings.categories import classify
@@ -47,24 +52,50 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 TimeInput = Timestamp | str | int | float | None
+_CANONICAL_JSON = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+)  # made once: json.dumps makes an encoder per call; a record holds no cycle
+_SPACE = re.compile(r"\s")  # str.isspace(), as str.strip() reads it
+
+
+def _getter(kind: type[Any]) -> Callable[[Any], tuple[object, ...]]:
+    """A dataclass's field values, in field order, as one tuple."""
+    return attrgetter(*(field.name for field in dataclasses.fields(kind)))
+
+
+_location_values = _getter(Location)
+_salary_values = _getter(Salary)
+_time_values = _getter(Timestamp)
 
 
 def content_hash(record: ListingRecord) -> str:
     """sha256 of the canonical JSON (sorted keys, no spaces, amounts as plain strings) of the
     fields a reader sees change: the same listing hashes the same in every run and process."""
-    # Built by hand, not with dataclasses.asdict: its deep copy of every description cost more
-    # than the hashing itself.
-    fields = {name: getattr(record, name) for name in HASHED_FIELDS}
-    fields["locations"] = [_values(place) for place in record.locations]
-    fields["salary"] = _values(record.salary) if record.salary else None
-    fields["expires"] = _values(record.expires) if record.expires else None
-    canonical = jsonable(fields | {"version": HASH_VERSION})
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest({name: getattr(record, name) for name in HASHED_FIELDS})
 
 
-def _values(value: Location | Salary | Timestamp) -> list[object]:
-    return [getattr(value, field.name) for field in dataclasses.fields(value)]
+def _digest(fields: Mapping[str, Any]) -> str:
+    """`content_hash` of a record's fields, given before the record is made (a frozen
+    record made twice, to add its hash, cost more than the hash)."""
+    # Built by hand, not with dataclasses.asdict or `jsonable` over everything: their walk of
+    # every field cost more than the hashing itself. Strings and string enums go as they are
+    # (json writes a StrEnum as its value, as `jsonable` does); amounts and times as `jsonable`
+    # writes them.
+    salary, expires = fields["salary"], fields["expires"]
+    canonical = {name: fields[name] for name in HASHED_FIELDS} | {
+        "locations": [_location_values(place) for place in fields["locations"]],
+        "salary": [_plain(value) for value in _salary_values(salary)] if salary else None,
+        "expires": [_plain(value) for value in _time_values(expires)] if expires else None,
+        "version": HASH_VERSION,
+    }
+    return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """`jsonable` of one field value of a Location, Salary or Timestamp."""
+    if isinstance(value, Decimal | datetime):
+        return jsonable(value)
+    return value
 
 
 def build_record(
@@ -108,28 +139,27 @@ def build_record(
     places = _locations(locations)
     found_workplace, found_scope = _workplace(workplace, places)
     html = _description(description_html or "")
-    record = ListingRecord(
-        source_kind=source_kind,
-        external_id=identifier,
-        url=link,
-        apply_url=_http_url(apply_url),
-        title=title_text,
-        company=_cut(clean_text(company), COMPANY_LIMIT) or None,
-        locations=places,
-        workplace=found_workplace,
-        remote_scope=_cut(clean_text(remote_scope or found_scope), SHORT_LIMIT) or None,
-        employment_type=_employment(employment_type),
-        department=_cut(clean_text(department), SHORT_LIMIT) or None,
-        description_html=html,
-        description_text=text_of_sanitized(html),
-        salary=salary_from_text(salary) if isinstance(salary, str) else salary,
-        posted=_time(posted),
-        updated=_time(updated),
-        expires=_time(expires),
-        category=classify(title_text),
-        content_hash="",
-    )
-    return dataclasses.replace(record, content_hash=content_hash(record))
+    fields: dict[str, Any] = {  # the record's fields but its hash, which is made of them
+        "source_kind": source_kind,
+        "external_id": identifier,
+        "url": link,
+        "apply_url": _http_url(apply_url),
+        "title": title_text,
+        "company": _cut(clean_text(company), COMPANY_LIMIT) or None,
+        "locations": places,
+        "workplace": found_workplace,
+        "remote_scope": _cut(clean_text(remote_scope or found_scope), SHORT_LIMIT) or None,
+        "employment_type": _employment(employment_type),
+        "department": _cut(clean_text(department), SHORT_LIMIT) or None,
+        "description_html": html,
+        "description_text": text_of_sanitized(html),
+        "salary": salary_from_text(salary) if isinstance(salary, str) else salary,
+        "posted": _time(posted),
+        "updated": _time(updated),
+        "expires": _time(expires),
+        "category": classify(title_text),
+    }
+    return ListingRecord(**fields, content_hash=_digest(fields))
 
 
 def _missing(identifier: str, title: str) -> str | None:
@@ -144,7 +174,7 @@ def _http_url(url: str | None) -> str | None:
     """The URL when it is absolute http(s) without spaces; javascript:, data: and relative
     links are not."""
     text = (url or "").strip()
-    if not text or len(text) > URL_LIMIT or any(char.isspace() for char in text):
+    if not text or len(text) > URL_LIMIT or _SPACE.search(text):
         return None
     parts = urlsplit(text)
     return text if parts.scheme.lower() in {"http", "https"} and parts.netloc else None

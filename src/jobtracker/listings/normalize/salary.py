@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ PERIOD_WORDS = {
     "onetime": "one_time", "once": "one_time",
 }  # fmt: skip
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
+_SPACES = re.compile(r"\s+")
 
 
 def salary_period(value: str | None) -> str | None:
@@ -59,8 +61,12 @@ def salary_from_text(text: str | None) -> Salary | None:
     "55.000 € brutto") with `kit.salary.parse_salary`; text it cannot read is kept as `raw`
     alone ("Competitive", "DOE"). None for empty text."""
     raw = _raw(text)
-    if raw is None:
-        return None
+    return None if raw is None else _read_salary(raw)
+
+
+# Feeds repeat their pay bands and their "Competitive"; a key is at most RAW_LIMIT characters.
+@functools.lru_cache(maxsize=4096)
+def _read_salary(raw: str) -> Salary:
     found = parse_salary(raw)
     if found is None:
         return Salary(None, None, None, None, raw)
@@ -112,5 +118,5 @@ def _amount(value: Amount, *, cents: bool) -> Decimal | None:
 
 
 def _raw(text: str | None) -> str | None:
-    cleaned = re.sub(r"\s+", " ", text or "").strip()
+    cleaned = _SPACES.sub(" ", text or "").strip()
     return cleaned[:RAW_LIMIT] or None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from jobtracker.kit.text import fold
 from jobtracker.listings.normalize.locations import HYBRID, NOISE, ONSITE, REMOTE, split_locations
@@ -23,6 +24,7 @@ NOT_REMOTE = re.compile(r"\b(?:no|not|non)[\s-]?remote\b", re.IGNORECASE)
 WORLDWIDE = "Worldwide"
 WORLDWIDE_NAMES = frozenset({"anywhere", "worldwide", "global", "anywhere in the world"})
 SCOPE_LIMIT = 200
+VOCABULARY_LIMIT = 100  # characters of an enum-like value worth remembering
 
 
 def infer_workplace(
@@ -40,7 +42,7 @@ def infer_workplace(
     -> "Worldwide"); a remote listing whose texts never say "remote" (a remote-only board's
     region restriction: Jobicy jobGeo, WWR region) takes those texts as its scope.
     """
-    places = [place for text in texts if text for place in split_locations(text)]
+    places = tuple(place for text in texts if text for place in split_locations(text))
     from_texts, scope = _from_texts(places)
     declared = WORKPLACE_VALUES.get(re.sub(r"[^a-z]", "", fold(workplace or "")))
     if declared is None and remote is not None:
@@ -55,7 +57,10 @@ def _hybrid_or_onsite(from_texts: Workplace) -> Workplace:
     return Workplace.HYBRID if from_texts is Workplace.HYBRID else Workplace.ONSITE
 
 
-def _from_texts(places: list[str]) -> tuple[Workplace, str | None]:
+# Keyed by the places of one listing, a few short strings that feeds repeat listing after
+# listing ("Remote - US"); reading them takes a dozen expressions each.
+@functools.lru_cache(maxsize=4096)
+def _from_texts(places: tuple[str, ...]) -> tuple[Workplace, str | None]:
     kinds = [_kind(place) for place in places]
     for kind in (Workplace.REMOTE, Workplace.HYBRID, Workplace.ONSITE):
         if kind in kinds:
@@ -86,7 +91,7 @@ def _scope(place: str) -> str | None:
     return rest[:SCOPE_LIMIT]
 
 
-def _scope_of_plain_texts(places: list[str]) -> str | None:
+def _scope_of_plain_texts(places: Sequence[str]) -> str | None:
     if any(key(place) in WORLDWIDE_NAMES for place in places):
         return WORLDWIDE
     return ", ".join(places)[:SCOPE_LIMIT] or None
@@ -120,7 +125,13 @@ def employment_type(raw: str | Iterable[str] | None) -> EmploymentType:
     recognised value; "permanent" counts as full-time only when nothing else is recognised.
     Nothing recognisable is `unknown`.
     """
-    values = [raw] if isinstance(raw, str) else list(raw or ())
+    values = (raw,) if isinstance(raw, str) else tuple(raw or ())
+    if all(isinstance(value, str) and len(value) <= VOCABULARY_LIMIT for value in values):
+        return _cached_employment_type(values)
+    return _employment_type(values)  # an odd value (long, None, not text) reads as it did
+
+
+def _employment_type(values: Sequence[str]) -> EmploymentType:
     items = [_spaced(part) for value in values for part in re.split(r"[,;/|]", value or "")]
     for item in items:
         for kind, pattern in EMPLOYMENT_PATTERNS:
@@ -128,6 +139,11 @@ def employment_type(raw: str | Iterable[str] | None) -> EmploymentType:
                 return kind
     permanent = any(PERMANENT.search(item) for item in items)
     return EmploymentType.FULL_TIME if permanent else EmploymentType.UNKNOWN
+
+
+# A source has a handful of employment values ("Full Time", ["FULL_TIME", "CONTRACTOR"]),
+# each a word or two: kept by value, they cost little memory and save a dozen expressions.
+_cached_employment_type = functools.lru_cache(maxsize=1024)(_employment_type)
 
 
 def _spaced(value: str) -> str:

@@ -109,8 +109,9 @@ def text_of(element: Element | None) -> str | None:
     which the normalisation reads. None when empty."""
     if element is None:
         return None
-    text = "".join(element.itertext()).strip()
-    return text or None
+    # Most fields are one text node: read it without the iterator (len counts entity nodes).
+    whole = (element.text or "") if len(element) == 0 else "".join(element.itertext())
+    return whole.strip() or None
 
 
 def inner_markup(element: Element) -> str | None:
@@ -131,8 +132,10 @@ class Fields:
     def __init__(self, item: Element) -> None:
         self._by_name: dict[str, list[Element]] = {}
         for child in item:
-            if isinstance(child.tag, str):
-                self._by_name.setdefault(qualified_name(child), []).append(child)
+            tag = child.tag
+            if isinstance(tag, str):
+                name = qualified_name(child) if tag.startswith("{") else tag
+                self._by_name.setdefault(name, []).append(child)
 
     def text(self, *names: str) -> str | None:
         """The text of the first of `names` that the item has, not blank."""
