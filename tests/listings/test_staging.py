@@ -13,10 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.kit.clock import utcnow
+from jobtracker.kit.pagination import Pagination
 from jobtracker.listings import admin, importer, staging
 from jobtracker.listings.import_repository import CatalogueWriter
 from jobtracker.listings.models import ImportRun, Listing, RunStatus, Sighting, Source, Trigger
 from jobtracker.listings.samples import Sample, jobs, write_rss
+from jobtracker.listings.schemas_catalogue import ListingQuery
+from jobtracker.listings.service import search_listings
 from jobtracker.listings.sources import base
 from jobtracker.listings.sources.rss import RssFeed
 from tests.kit.http.conftest import LocalServer
@@ -187,3 +190,27 @@ def run(committed: sessionmaker[Session], source_id: object) -> ImportRun:
             return found if found and found.status in FINISHED else None
 
     return wait_for(finished, seconds=60)
+
+
+class TestSkills:
+    def test_the_tags_a_source_gives_are_searchable_skills(
+        self, session: Session, feed_source: Source, tmp_path: Path
+    ) -> None:
+        feed = tmp_path / "wwr.rss"
+        feed.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>WWR</title>'
+            "<item><title>Acme: Backend Developer</title><region>Anywhere in the World</region>"
+            "<link>https://weworkremotely.com/remote-jobs/acme-backend</link>"
+            "<guid>https://weworkremotely.com/remote-jobs/acme-backend</guid>"
+            "<skills>Ruby, Rails, ruby , PostgreSQL</skills>"
+            "<description>&lt;p&gt;Build things.&lt;/p&gt;</description></item>"
+            "</channel></rss>",
+            encoding="utf-8",
+        )
+        stage_and_apply(session, feed_source, feed, tmp_path / "chunks")
+        listing = session.scalars(select(Listing)).one()
+        assert listing.skills == ["Ruby", "Rails", "PostgreSQL"]
+        found, total = search_listings(
+            session, query=ListingQuery(q="postgresql"), page=Pagination()
+        )
+        assert total == 1 and found[0].skills == ["Ruby", "Rails", "PostgreSQL"]

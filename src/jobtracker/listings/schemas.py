@@ -142,6 +142,7 @@ class ListingRecord:
     expires: Timestamp | None
     category: Category
     content_hash: str
+    skills: tuple[str, ...] = ()  # tags the source gives ("kubernetes", "Rails")
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON values: amounts as strings, times in ISO 8601."""

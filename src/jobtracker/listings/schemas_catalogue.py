@@ -74,6 +74,7 @@ class ListingSummary(Schema):
     remote_scope: str | None = Field(description='Where remote work is allowed, e.g. "EMEA"')
     employment_type: str
     category: str
+    skills: list[str] = Field(description="Tags the source gives, e.g. kubernetes")
     salary: ListingSalary | None
     posted_at: datetime | None
     removed: bool = Field(description="Taken down by its sources")

@@ -131,7 +131,8 @@ def summary(listing: Listing, marked: str | None = None) -> ListingSummary:
         id=listing.id, title=listing.title, company=listing.company,
         locations=location_names(listing.locations), workplace=listing.workplace,
         remote_scope=listing.remote_scope, employment_type=listing.employment_type,
-        category=listing.category, salary=_salary(listing), posted_at=listing.posted_at,
+        category=listing.category, skills=list(listing.skills or ()), salary=_salary(listing),
+        posted_at=listing.posted_at,
         removed=listing.removed_at is not None, url=listing.url, apply_url=listing.apply_url,
         snippet=snippet,
     )  # fmt: skip

@@ -208,7 +208,7 @@ def row_of(record: ListingRecord, fingerprint: str | None = None) -> dict[str, A
         "location_text": " ".join(" ".join(words(loc["raw"])) for loc in locations),
         "workplace": str(record.workplace), "remote_scope": record.remote_scope,
         "employment_type": str(record.employment_type), "department": record.department,
-        "category": str(record.category), "skills": [],
+        "category": str(record.category), "skills": list(record.skills),
         "description_html": record.description_html,
         "description_text": record.description_text,
         "salary_min": salary.min if salary else None, "salary_max": salary.max if salary else None,

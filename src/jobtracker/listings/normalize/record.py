@@ -42,6 +42,7 @@ SHORT_LIMIT = 200  # department, remote scope, external id
 URL_LIMIT = 2000
 DESCRIPTION_LIMIT = 200_000  # characters of sanitised HTML
 LOCATIONS_LIMIT = 50
+SKILLS_LIMIT, SKILL_LIMIT = 30, 50  # how many, and characters each
 HASH_VERSION = 1
 # What a reader sees change. Not the times the source stamps (posted, updated: a re-stamp is
 # not an edit) and not what is derived from other fields (text, category: a better classifier
@@ -88,6 +89,8 @@ def _digest(fields: Mapping[str, Any]) -> str:
         "expires": [_plain(value) for value in _time_values(expires)] if expires else None,
         "version": HASH_VERSION,
     }
+    if fields.get("skills"):  # only when there are any: listings without kept their hashes
+        canonical["skills"] = list(fields["skills"])
     return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
 
 
@@ -116,6 +119,7 @@ def build_record(
     posted: TimeInput = None,
     updated: TimeInput = None,
     expires: TimeInput = None,
+    skills: Iterable[str] = (),
 ) -> ListingRecord | ItemError:
     """A validated, normalised listing, or the reason the item is skipped.
 
@@ -125,7 +129,8 @@ def build_record(
     are read. The description is unescaped as far as it is escaped (`unescape_layers`),
     sanitised, cut to 200,000 characters, and given as text too. Location strings are split and
     parsed; `workplace` None is inferred from them; an employment value, a salary text and
-    times in any feed form are read here. The category and the content hash are computed.
+    times in any feed form are read here. Skills (tags) are cleaned, kept once each (30 at most,
+    50 characters each). The category and the content hash are computed.
     """
     identifier = clean_text(str(external_id) if external_id is not None else None)[:SHORT_LIMIT]
     title_text = _cut(clean_text(title), TITLE_LIMIT)
@@ -158,8 +163,18 @@ def build_record(
         "updated": _time(updated),
         "expires": _time(expires),
         "category": classify(title_text),
+        "skills": _skills(skills),
     }
     return ListingRecord(**fields, content_hash=_digest(fields))
+
+
+def _skills(values: Iterable[str]) -> tuple[str, ...]:
+    found: dict[str, str] = {}
+    for value in values:
+        skill = _cut(clean_text(value), SKILL_LIMIT)
+        if skill:
+            found.setdefault(skill.casefold(), skill)
+    return tuple(found.values())[:SKILLS_LIMIT]
 
 
 def _missing(identifier: str, title: str) -> str | None:

@@ -234,6 +234,7 @@ def _record(posting: dict[str, Any], page: _Fallback) -> ListingRecord | ItemErr
         salary=_salary(posting.get("baseSalary") or posting.get("estimatedSalary")),
         posted=_text(posting.get("datePosted")), updated=_text(posting.get("dateModified")),
         expires=_text(posting.get("validThrough")),
+        skills=[part for text in _texts(posting.get("skills")) for part in text.split(",")],
     )  # fmt: skip
 
 

@@ -69,6 +69,7 @@ class PersonioXml(DocumentSource):
             locations=_offices(position), department=position.text("department"),
             employment_type=_terms(position),
             description_html=_description(position), posted=position.text("createdAt"),
+            skills=(position.text("keywords") or "").split(","),
         )  # fmt: skip
 
     def posting_url(self, identifier: str | None) -> str | None:

@@ -9,8 +9,8 @@ Quirks: a bare JSON array whose element [0] is a legal notice (`last_updated`, `
 job; the title is `position`; `epoch` is unix seconds (`date`, ISO, when it is missing);
 `salary_min`/`salary_max` are whole numbers, 0 when unknown, in US dollars a year (what
 RemoteOK's posting form asks for); every job is remote and `location` ("Worldwide", "US",
-often empty) is the region it is open to; `tags[]` are skills (the record does not carry them
-yet), and only a tag that names an employment type ("full time", "contract") is read.
+often empty) is the region it is open to; `tags[]` are its skills, but a tag that names an
+employment type ("full time", "contract"), which is read as that.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class RemoteOkSource(JsonApiSource):
     def record(self, item: dict[str, Any]) -> ItemOutcome:
         if "legal" in item and "position" not in item:
             return None  # element [0], the terms of use
-        region = text(item.get("location"))
+        region, tags = text(item.get("location")), texts(item.get("tags"))
         workplace, scope = infer_workplace(remote=True, texts=[region] if region else [])
         return build_record(
             source_kind=self.kind,
@@ -66,10 +66,11 @@ class RemoteOkSource(JsonApiSource):
             locations=[region] if region else [],
             workplace=workplace,
             remote_scope=scope,
-            employment_type=[tag for tag in texts(item.get("tags")) if EMPLOYMENT_TAG.match(tag)],
+            employment_type=[tag for tag in tags if EMPLOYMENT_TAG.match(tag)],
             description_html=text(item.get("description")),
             salary=_salary(item),
             posted=text(item.get("epoch")) or text(item.get("date")),
+            skills=[tag for tag in tags if not EMPLOYMENT_TAG.match(tag)],
         )
 
 

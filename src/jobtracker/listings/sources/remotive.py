@@ -11,7 +11,7 @@ Quirks: the envelope is `{"0-legal-notice": "...", "job-count": N, "jobs": [...]
 `candidate_required_location` ("Worldwide", "USA", "Europe, UK") is the region it is open to
 (the remote scope, kept as its location too); `salary` is free text ("$40,000 - $50,000",
 often empty); `job_type` is `full_time|contract|part_time|freelance|internship|other` or
-empty. `tags[]` are skills, which the record does not carry yet.
+empty; `tags[]` are its skills.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from jobtracker.listings.sources.json_api import (
     JsonApiSource,
     OptionalUrlConfig,
     text,
+    texts,
 )
 
 API = "https://remotive.com/api/remote-jobs"
@@ -69,4 +70,5 @@ class RemotiveSource(JsonApiSource):
             description_html=text(item.get("description")),
             salary=text(item.get("salary")),
             posted=text(item.get("publication_date")),
+            skills=texts(item.get("tags")),
         )

@@ -116,6 +116,7 @@ class RssFeed(DocumentSource):
             posted=item.text("pubDate", "published", "dc:date", "updated"),
             updated=item.text("updated"),
             expires=item.text("expires_at", "job_listing:expires", "himalayas:expiryDate"),
+            skills=(item.text("skills") or "").split(","),  # WWR: "Ruby, Rails, PostgreSQL"
         )  # fmt: skip
 
 
