@@ -124,25 +124,30 @@ class CatalogueWriter:
         if rows:
             self.session.execute(update(Sighting), rows)
 
-    def seen(self, sighting_ids: Sequence[uuid.UUID], now: datetime) -> None:
-        if sighting_ids:
-            self.session.execute(
-                update(Sighting)
-                .where(Sighting.id.in_(sighting_ids))
-                .values(last_seen_at=now, missed_runs=0, removed_at=None)
-            )
-
-    def fingerprints(self, source_id: uuid.UUID) -> dict[str, list[uuid.UUID]]:
-        """The source's live sightings by the fingerprint of the posting they were read from."""
-        statement = select(Sighting.fingerprint, Sighting.id).where(
+    def fingerprints(self, source_id: uuid.UUID) -> set[str]:
+        """The fingerprints of the postings the source's live sightings were read from."""
+        statement = select(Sighting.fingerprint).where(
             Sighting.source_id == source_id,
             Sighting.removed_at.is_(None),
             Sighting.fingerprint.is_not(None),
         )
-        found: dict[str, list[uuid.UUID]] = {}
-        for fingerprint, sighting_id in self.session.execute(statement):
-            found.setdefault(fingerprint, []).append(sighting_id)
-        return found
+        return set(self.session.scalars(statement))
+
+    def seen_again_unread(
+        self, source_id: uuid.UUID, fingerprints: Sequence[str], now: datetime
+    ) -> None:
+        """The live sightings read from these fingerprints are seen now (their postings came
+        again, byte for byte, and were not read again)."""
+        if fingerprints:
+            self.session.execute(
+                update(Sighting)
+                .where(
+                    Sighting.source_id == source_id,
+                    Sighting.fingerprint.in_(fingerprints),
+                    Sighting.removed_at.is_(None),
+                )
+                .values(last_seen_at=now, missed_runs=0)
+            )
 
     def seen_again(self, source_id: uuid.UUID, *, since: datetime, now: datetime) -> None:
         """The sightings the fetch that started at `since` carried are seen now."""

@@ -44,7 +44,6 @@ class ChunkPlan:
     new_sightings: list[dict[str, Any]] = field(default_factory=list)
     changed_listings: list[dict[str, Any]] = field(default_factory=list)
     changed_sightings: list[dict[str, Any]] = field(default_factory=list)
-    seen_sightings: list[uuid.UUID] = field(default_factory=list)
     reread_sightings: list[dict[str, Any]] = field(default_factory=list)  # new bytes, same content
     restored: list[uuid.UUID] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0})
@@ -65,15 +64,16 @@ def apply_chunk(
     source_id: uuid.UUID,
     rows: list[dict[str, Any]],
     now: datetime,
-    seen: Sequence[uuid.UUID] = (),
+    seen: Sequence[str] = (),
 ) -> dict[str, int]:
     """Store one chunk: new, changed and unchanged sightings in a few bulk statements; `seen`
-    are sightings whose postings staging did not read again (the same bytes)."""
+    are the fingerprints of postings staging did not read again (the same bytes)."""
     writer = CatalogueWriter(session)
     unique = {row["external_id"]: row for row in rows}  # a repeated id: the last copy wins
     known = writer.sightings_of(source_id, list(unique))
-    plan = ChunkPlan(seen_sightings=list(seen))
+    plan = ChunkPlan()
     plan.counts["unchanged"] = len(seen)
+    writer.seen_again_unread(source_id, seen, now)
     fresh = [row for external_id, row in unique.items() if external_id not in known]
     matches = _matches(writer, source_id, fresh)
     for external_id, row in unique.items():
@@ -150,7 +150,6 @@ def _write(writer: CatalogueWriter, plan: ChunkPlan, now: datetime) -> None:
     writer.update_listings(plan.changed_listings)
     writer.update_sightings(plan.changed_sightings)
     writer.update_sightings(plan.reread_sightings)
-    writer.seen(plan.seen_sightings, now)
     search.index_rows(writer.session, plan.new_listings, replace=False)
     search.index_rows(writer.session, plan.changed_listings, replace=True)
     if plan.restored:

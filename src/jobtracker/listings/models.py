@@ -130,7 +130,10 @@ class Sighting(IdMixin, Base):
     """One source's copy of a listing."""
 
     __tablename__ = "listing_sightings"
-    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_listing_sightings_source_id_fingerprint", "source_id", "fingerprint"),
+    )
 
     listing_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("listings.id", ondelete="CASCADE"), index=True

@@ -3,14 +3,14 @@
 The adapter streams the files into postings (`SourceAdapter.postings`); `BATCH` postings in a
 row make one chunk. A posting whose fingerprint (its bytes, its context, the adapter's identity)
 is the one a live sighting of this source was read from is not read again: the chunk only says
-that sighting was seen. The others are read (`SourceAdapter.read`: validation, normalisation)
+that fingerprint was seen. The others are read (`SourceAdapter.read`: validation, normalisation)
 into rows. Reading is most of the cost of a new feed and each chunk is independent, so a feed
 of more than one chunk is read by a pool of processes while this one goes on parsing; chunks
 are numbered by position, so the files are the same whoever read them, and a staging step that
 runs again after a crash writes them again identically.
 
 A chunk file holds JSON lines: a row (the columns of a listing, and its sighting's keys), or
-`{"seen": "<sighting id>"}`.
+`{"seen": "<fingerprint>"}`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import uuid
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Set
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,7 +36,7 @@ BATCH = 1000
 MAX_ITEM_ERRORS = 100
 DATE_FIELDS = ("posted_at", "source_updated_at", "expires_at")
 MONEY_FIELDS = ("salary_min", "salary_max")
-Known = Mapping[str, list[uuid.UUID]]  # fingerprint -> the live sightings read from it
+Known = Set[str]  # the fingerprints the source's live sightings were read from
 
 
 @dataclass
@@ -58,7 +57,7 @@ class ChunkJob:
     adapter: SourceAdapter
     path: Path
     postings: list[tuple[str, Posting]]  # (fingerprint, posting), to read
-    seen: list[uuid.UUID]  # sightings whose postings were not read again
+    seen: list[str]  # fingerprints of postings not read again (a live sighting has each)
 
 
 @dataclass
@@ -130,9 +129,8 @@ def _jobs(
     try:
         for count, posting in enumerate(adapter.postings(files), 1):
             fingerprint = _fingerprint(prefix, posting)
-            seen = known.get(fingerprint)
-            if seen:
-                batch.seen.extend(seen)
+            if fingerprint in known:
+                batch.seen.append(fingerprint)
             else:
                 batch.postings.append((fingerprint, posting))
             if count % BATCH == 0:
@@ -173,8 +171,8 @@ def read_chunk_job(job: ChunkJob) -> ChunkResult:
     """Read the job's postings and write its chunk file (in this process or a pool's)."""
     result = ChunkResult(job.path, outcomes=len(job.seen))
     with job.path.open("w", encoding="utf-8") as out:
-        for sighting_id in job.seen:
-            out.write(f'{{"seen": "{sighting_id.hex}"}}\n')
+        for fingerprint in job.seen:
+            out.write(f'{{"seen": "{fingerprint}"}}\n')
         try:
             for fingerprint, posting in job.postings:
                 for outcome in job.adapter.read(posting):
@@ -246,15 +244,15 @@ def dedupe_key(company: str, title: str, locations: list[dict[str, Any]]) -> str
     return hashlib.sha256(folded.encode()).hexdigest()
 
 
-def read_chunk(path: Path) -> tuple[list[dict[str, Any]], list[uuid.UUID]]:
-    """A chunk file: its rows, and the sightings it says were seen."""
+def read_chunk(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A chunk file: its rows, and the fingerprints it says were seen."""
     rows: list[dict[str, Any]] = []
-    seen: list[uuid.UUID] = []
+    seen: list[str] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             value = json.loads(line)
             if "seen" in value:
-                seen.append(uuid.UUID(value["seen"]))
+                seen.append(value["seen"])
             else:
                 rows.append(_typed(value))
     return rows, seen
