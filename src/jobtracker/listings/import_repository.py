@@ -133,19 +133,16 @@ class CatalogueWriter:
         )
         return set(self.session.scalars(statement))
 
-    def seen_again_unread(
-        self, source_id: uuid.UUID, fingerprints: Sequence[str], now: datetime
-    ) -> None:
+    def seen_again_unread(self, fingerprints: Sequence[str], now: datetime) -> None:
         """The live sightings read from these fingerprints are seen now (their postings came
         again, byte for byte, and were not read again)."""
+        # No `source_id =` here: a fingerprint names its source already (the source's name is
+        # in the adapter's identity), and the condition would steer SQLite's planner to scan
+        # the source's sightings instead of looking the fingerprints up.
         if fingerprints:
             self.session.execute(
                 update(Sighting)
-                .where(
-                    Sighting.source_id == source_id,
-                    Sighting.fingerprint.in_(fingerprints),
-                    Sighting.removed_at.is_(None),
-                )
+                .where(Sighting.fingerprint.in_(fingerprints), Sighting.removed_at.is_(None))
                 .values(last_seen_at=now, missed_runs=0)
             )
 

@@ -73,7 +73,7 @@ def apply_chunk(
     known = writer.sightings_of(source_id, list(unique))
     plan = ChunkPlan()
     plan.counts["unchanged"] = len(seen)
-    writer.seen_again_unread(source_id, seen, now)
+    writer.seen_again_unread(seen, now)
     fresh = [row for external_id, row in unique.items() if external_id not in known]
     matches = _matches(writer, source_id, fresh)
     for external_id, row in unique.items():

@@ -130,10 +130,7 @@ class Sighting(IdMixin, Base):
     """One source's copy of a listing."""
 
     __tablename__ = "listing_sightings"
-    __table_args__ = (
-        UniqueConstraint("source_id", "external_id"),
-        Index("ix_listing_sightings_source_id_fingerprint", "source_id", "fingerprint"),
-    )
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
 
     listing_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("listings.id", ondelete="CASCADE"), index=True
@@ -145,7 +142,9 @@ class Sighting(IdMixin, Base):
     url: Mapped[str] = mapped_column(String(2000))
     content_hash: Mapped[str] = mapped_column(String(64))
     # sha1 of the posting's bytes as last read (staging.py): the same bytes are not read again.
-    fingerprint: Mapped[str | None] = mapped_column(String(40))
+    # Indexed alone: an index led by source_id would tempt SQLite's planner (no statistics) to
+    # scan a source's sightings where listing_id's index finds the one it wants.
+    fingerprint: Mapped[str | None] = mapped_column(String(40), index=True)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Successful complete fetches in a row that did not carry it (full-snapshot sources).

@@ -24,9 +24,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("listing_sightings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fingerprint", sa.String(length=40), nullable=True))
-        batch_op.create_index(
-            "ix_listing_sightings_source_id_fingerprint", ["source_id", "fingerprint"], unique=False
-        )
+        batch_op.create_index("ix_listing_sightings_fingerprint", ["fingerprint"], unique=False)
     with op.batch_alter_table("listing_sources", schema=None) as batch_op:
         batch_op.add_column(sa.Column("document_hash", sa.String(length=64), nullable=True))
     with op.batch_alter_table("listings", schema=None) as batch_op:
@@ -46,5 +44,5 @@ def downgrade() -> None:
     with op.batch_alter_table("listing_sources", schema=None) as batch_op:
         batch_op.drop_column("document_hash")
     with op.batch_alter_table("listing_sightings", schema=None) as batch_op:
-        batch_op.drop_index("ix_listing_sightings_source_id_fingerprint")
+        batch_op.drop_index("ix_listing_sightings_fingerprint")
         batch_op.drop_column("fingerprint")
