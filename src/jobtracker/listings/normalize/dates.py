@@ -20,6 +20,17 @@ _EPOCH = re.compile(r"^\d{9,14}(?:\.\d+)?$")
 _UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
+MONTHS = {name: number for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+)}  # fmt: skip
+# "Sun, 01 Nov 2026 09:00:00 +0000", as nearly every RSS feed writes it, is read here and not
+# by email.utils, which splits the text and tries every older form first: a quarter of the
+# time. A year from 1000 on, so that none is a two-digit year email.utils moves to 19xx or
+# 20xx; zone minutes below 60, which ISO 8601 requires and email.utils does not.
+_COMMON_RFC822 = re.compile(
+    rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{{2}}) ({'|'.join(MONTHS)}) ([1-9][0-9]{{3}})"
+    r" ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2}[0-5][0-9])"
+)
 # Zone names RFC 822 does not know but feeds write; email.utils knows the US ones and GMT.
 ZONE_NAMES = {"CET": "+0100", "CEST": "+0200", "BST": "+0100", "EET": "+0200",
               "EEST": "+0300", "WET": "+0000", "WEST": "+0100", "MSK": "+0300",
@@ -78,12 +89,28 @@ def _from_iso(text: str) -> datetime | None:
 
 
 def _from_rfc822(text: str) -> datetime | None:
+    common = _COMMON_RFC822.fullmatch(text)
+    if common:
+        return _from_common_rfc822(*common.groups())
     name = text.rsplit(" ", 1)[-1].upper()
     if name in ZONE_NAMES:
         text = f"{text[: -len(name)]}{ZONE_NAMES[name]}"
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _from_common_rfc822(
+    day: str, month: str, year: str, hour: str, minute: str, second: str, sign: str, zone: str
+) -> datetime | None:
+    """What email.utils.parsedate_to_datetime reads from the common form, "-0000" (no zone
+    known) as a naive time as it does, by way of ISO 8601 (eight int() cost more)."""
+    offset = "" if zone == "0000" and sign == "-" else f"{sign}{zone[:2]}:{zone[2:]}"
+    iso = f"{year}-{MONTHS[month]:02d}-{day}T{hour}:{minute}:{second}{offset}"
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:  # a day, an hour or an offset out of range
         return None
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -53,10 +54,12 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 TimeInput = Timestamp | str | int | float | None
-_CANONICAL_JSON = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
-)  # made once: json.dumps makes an encoder per call; a record holds no cycle
+# Made once (json.dumps makes an encoder per call); a record holds no cycle; the keys are put
+# in sorted order (`_CANONICAL_KEYS`) rather than sorted at every call.
+_CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+_CANONICAL_KEYS = tuple(sorted((*HASHED_FIELDS, "version")))
 _SPACE = re.compile(r"\s")  # str.isspace(), as str.strip() reads it
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _getter(kind: type[Any]) -> Callable[[Any], tuple[object, ...]]:
@@ -83,22 +86,32 @@ def _digest(fields: Mapping[str, Any]) -> str:
     # (json writes a StrEnum as its value, as `jsonable` does); amounts and times as `jsonable`
     # writes them.
     salary, expires = fields["salary"], fields["expires"]
-    canonical = {name: fields[name] for name in HASHED_FIELDS} | {
+    values = {
+        **fields,
         "locations": [_location_values(place) for place in fields["locations"]],
         "salary": [_plain(value) for value in _salary_values(salary)] if salary else None,
         "expires": [_plain(value) for value in _time_values(expires)] if expires else None,
         "version": HASH_VERSION,
     }
+    canonical = {name: values[name] for name in _CANONICAL_KEYS}
     if fields.get("skills"):  # only when there are any: listings without kept their hashes
-        canonical["skills"] = list(fields["skills"])
+        canonical = dict(sorted({**canonical, "skills": list(fields["skills"])}.items()))
     return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
 
 
 def _plain(value: object) -> object:
     """`jsonable` of one field value of a Location, Salary or Timestamp."""
-    if isinstance(value, Decimal | datetime):
-        return jsonable(value)
-    return value
+    if isinstance(value, Decimal):
+        return _amount_text(str(value))
+    return jsonable(value) if isinstance(value, datetime) else value
+
+
+# Keyed by the amount's exact text (str(Decimal("-0")) is not str(Decimal("0"))): pay bands
+# repeat, and normalising and formatting a Decimal costs more than the rest of its record's
+# JSON.
+@functools.lru_cache(maxsize=4096)
+def _amount_text(exact: str) -> str:
+    return jsonable(Decimal(exact))  # type: ignore[no-any-return]
 
 
 def build_record(
@@ -191,6 +204,10 @@ def _http_url(url: str | None) -> str | None:
     text = (url or "").strip()
     if not text or len(text) > URL_LIMIT or _SPACE.search(text):
         return None
+    if text.isascii() and text.startswith(("http://", "https://")) and not _BRACKET.search(text):
+        # What urlsplit says of such a URL (it raises on brackets, and checks non-ASCII
+        # hosts), without its cost: the scheme is http(s), the host what follows "//".
+        return text if text.partition("//")[2][:1] not in {"", "/", "?", "#"} else None
     parts = urlsplit(text)
     return text if parts.scheme.lower() in {"http", "https"} and parts.netloc else None
 

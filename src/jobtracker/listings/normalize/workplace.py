@@ -21,6 +21,7 @@ WORKPLACE_VALUES = {
     "inoffice": Workplace.ONSITE, "inperson": Workplace.ONSITE,
 }  # fmt: skip
 NOT_REMOTE = re.compile(r"\b(?:no|not|non)[\s-]?remote\b", re.IGNORECASE)
+_NOT_LETTERS = re.compile(r"[^a-z]")
 WORLDWIDE = "Worldwide"
 WORLDWIDE_NAMES = frozenset({"anywhere", "worldwide", "global", "anywhere in the world"})
 SCOPE_LIMIT = 200
@@ -44,7 +45,7 @@ def infer_workplace(
     """
     places = tuple(place for text in texts if text for place in split_locations(text))
     from_texts, scope = _from_texts(places)
-    declared = WORKPLACE_VALUES.get(re.sub(r"[^a-z]", "", fold(workplace or "")))
+    declared = WORKPLACE_VALUES.get(_NOT_LETTERS.sub("", fold(workplace))) if workplace else None
     if declared is None and remote is not None:
         declared = Workplace.REMOTE if remote else _hybrid_or_onsite(from_texts)
     found = declared or from_texts
