@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobtracker.kit.clock import utcnow
-from jobtracker.listings import importer
+from jobtracker.listings import importer, staging
 from jobtracker.listings.models import Listing, Sighting, Source
 from jobtracker.listings.normalize import build_record
 from jobtracker.listings.schemas import ListingRecord
@@ -36,7 +36,7 @@ def source(session: Session, name: str = "Acme board") -> Source:
 
 
 def apply(session: Session, board: Source, *records: ListingRecord, **when: Any) -> dict[str, int]:
-    rows = [importer.row_of(item) for item in records]
+    rows = [staging.row_of(item) for item in records]
     now = when.get("now", utcnow())
     return importer.apply_chunk(session, source_id=board.id, rows=rows, now=now)
 

@@ -30,10 +30,8 @@ from jobtracker.listings import search
 from jobtracker.listings.import_repository import CatalogueWriter
 from jobtracker.listings.models import Sighting
 from jobtracker.listings.service import restore, take_down
-from jobtracker.listings.staging import canonical_url, dedupe_key, read_chunk, row_of
 
 MISSES_TO_REMOVE = 2  # complete fetches in a row without a posting before it is removed
-__all__ = ["canonical_url", "dedupe_key", "read_chunk", "row_of"]  # staging's, used with these
 
 
 @dataclass
