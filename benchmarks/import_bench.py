@@ -4,7 +4,7 @@ Generates feeds of --items postings in two real shapes (a WP Job Manager RSS fee
 Greenhouse board, 1-3 KB HTML descriptions, `jobtracker.listings.samples`) and measures, each as
 the median of --repeats runs on a fresh, migrated database, in this one process:
 
-(a) an import of all-new listings: the adapter's streaming parse and normalisation, staging in
+(a) an import of all-new listings: the adapter's streaming parse and normalisation, read in
     chunks (read by --processes processes), then every chunk applied (the steps of an import
     run, without the task engine);
 (b) a re-import of the same feed: nothing changed. Twice: the same document (the run sees the
@@ -49,9 +49,9 @@ from sqlalchemy.orm import Session
 from jobtracker.config import Settings
 from jobtracker.db import create_db_engine, create_session_factory
 from jobtracker.kit.clock import utcnow
-from jobtracker.listings import importer, search, staging
+from jobtracker.listings import importer, reading, search
 from jobtracker.listings.import_repository import CatalogueWriter
-from jobtracker.listings.models import Listing, Sighting, Source
+from jobtracker.listings.models import ImportRun, Listing, Sighting, Source, Trigger
 from jobtracker.listings.samples import Sample, jobs, write_greenhouse, write_rss
 from jobtracker.listings.schemas import ListingRecord
 from jobtracker.listings.sources import adapter_for
@@ -135,21 +135,19 @@ def _run(folder: Path, shape: str, feeds: list[Path], processes: int) -> list[fl
     last: dict[str, Any] = {}
     for feed in feeds:
         started = time.perf_counter()
-        chunks = folder / f"chunks-{uuid.uuid4().hex}"
-        _import(engine, source_id, adapter, feed, chunks, processes, last)
+        _import(engine, source_id, adapter, feed, processes, last)
         times.append(time.perf_counter() - started)
     engine.dispose()
     return times
 
 
 def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: Path,
-            chunks: Path, processes: int, last: dict[str, Any]) -> None:  # fmt: skip
+            processes: int, last: dict[str, Any]) -> None:  # fmt: skip
     """What an import run's steps do (listings/tasks.py), without the task engine: `last` holds
     the previous complete run's document hash and start, as the source and its runs do."""
-    chunks.mkdir()
     run_started = utcnow()
     factory = create_session_factory(engine)
-    digest = staging.document_hash(adapter, [feed])
+    digest = reading.document_hash(adapter, [feed])
     if digest == last.get("hash"):  # the very bytes again: a 304
         with factory.begin() as session:
             importer.seen_again(session, source_id=source_id, last_complete=last["started"],
@@ -158,13 +156,14 @@ def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: 
                                      now=utcnow())  # fmt: skip
         last["started"] = run_started
         return
-    with factory() as session:
+    with factory.begin() as session:
         known = CatalogueWriter(session).fingerprints(source_id)
-    staged = staging.stage(adapter, [feed], chunks, known=known, processes=processes)
-    for chunk in staged.chunks:
-        with factory.begin() as session:
-            rows, seen = staging.read_chunk(chunk)
-            importer.apply_chunk(session, source_id=source_id, rows=rows, seen=seen, now=utcnow())
+        run = ImportRun(source_id=source_id, trigger=Trigger.MANUAL, started_at=run_started)
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    chunks = reading.read_chunks(adapter, [feed], known=known, processes=processes)
+    importer.import_chunks(factory.begin, run_id=run_id, source_id=source_id, chunks=chunks)
     with factory.begin() as session:
         later = utcnow()
         importer.finish_snapshot(session, source_id=source_id, run_started=run_started, now=later)
@@ -190,10 +189,8 @@ def _raw_floor(folder: Path, shape: str, feed: Path) -> float:
     """The same rows (listings, sightings, index entries), already normalised and already in
     SQLite's storage form, upserted with plain sqlite3: the floor."""
     engine, source_id, adapter = _fresh(folder, shape)
-    chunks = folder / f"floor-{uuid.uuid4().hex}"
-    chunks.mkdir()
-    staged = staging.stage(adapter, [feed], chunks, known={})
-    rows = [row for chunk in staged.chunks for row in staging.read_chunk(chunk)[0]]
+    chunks = reading.read_chunks(adapter, [feed], known=set())
+    rows = [row for chunk in chunks for row in chunk.rows]
     now = utcnow()
     listings = [
         {
@@ -261,7 +258,7 @@ def _naive(folder: Path, shape: str, items: int) -> float:
 
 
 def _naive_one(session: Session, source_id: uuid.UUID, record: ListingRecord) -> None:
-    row = staging.row_of(record)
+    row = reading.row_of(record)
     query = select(Sighting).where(Sighting.source_id == source_id,
                                    Sighting.external_id == row["external_id"])  # fmt: skip
     sighting = session.scalars(query).first()
@@ -308,7 +305,7 @@ def _memory_probe(feed: Path, processes: int) -> None:
     with tempfile.TemporaryDirectory(prefix="jt-memory-") as scratch:
         folder = Path(scratch)
         engine, source_id, adapter = _fresh(folder, "rss")
-        _import(engine, source_id, adapter, feed, folder / "chunks", processes, {})
+        _import(engine, source_id, adapter, feed, processes, {})
     tree.stop()
     print(json.dumps({"own_mb": _status_kb(os.getpid(), "VmHWM") / 1024,
                       "tree_mb": tree.peak_kb / 1024}))  # fmt: skip
@@ -358,7 +355,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--naive-items", type=int, default=5_000)
     parser.add_argument("--memory-mb", type=int, default=1024, help="0: skip (d)")
     parser.add_argument("--shapes", default="rss,greenhouse")
-    parser.add_argument("--processes", type=int, default=2, help="reader processes (staging)")
+    parser.add_argument("--processes", type=int, default=2, help="reader processes")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     return parser.parse_args()
 

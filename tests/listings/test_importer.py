@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobtracker.kit.clock import utcnow
-from jobtracker.listings import importer, staging
+from jobtracker.listings import importer, reading
+from jobtracker.listings.matching import Matcher
 from jobtracker.listings.models import Listing, Sighting, Source
 from jobtracker.listings.normalize import build_record
 from jobtracker.listings.schemas import ListingRecord
@@ -36,7 +37,7 @@ def source(session: Session, name: str = "Acme board") -> Source:
 
 
 def apply(session: Session, board: Source, *records: ListingRecord, **when: Any) -> dict[str, int]:
-    rows = [staging.row_of(item) for item in records]
+    rows = [reading.row_of(item) for item in records]
     now = when.get("now", utcnow())
     return importer.apply_chunk(session, source_id=board.id, rows=rows, now=now)
 
@@ -160,3 +161,31 @@ class TestWithinOneSource:
         shared = "https://apply.example.com/acme"
         apply(session, board, record("1", apply_url=shared), record("2", apply_url=shared))
         assert len(live_titles(session)) == 2
+
+    def test_two_new_postings_that_match_another_sources_listing_join_it_once(
+        self, session: Session
+    ) -> None:
+        """The aggregator lists two openings of the role the ATS lists once: one joins the
+        ATS's listing, the other stays a listing of its own."""
+        ats, aggregator = source(session, "Acme ATS"), source(session, "Remote board")
+        apply(session, ats, record("a", url="https://ats.example/a"))
+        apply(session, aggregator, record("r1", url="https://agg.example/1"),
+              record("r2", url="https://agg.example/2"))  # fmt: skip
+        assert len(live_titles(session)) == 2
+        joined = select(Sighting.listing_id).where(Sighting.source_id == aggregator.id)
+        assert len(set(session.scalars(joined))) == 2
+
+    def test_a_run_that_matched_nothing_at_first_still_joins_a_listing_later(
+        self, session: Session
+    ) -> None:
+        """A run remembers the keys that matched nothing; the others it still looks up."""
+        ats, aggregator = source(session, "Acme ATS"), source(session, "Remote board")
+        apply(session, ats, record("a", url="https://ats.example/a"))
+        matcher = Matcher(aggregator.id)
+        rows = [reading.row_of(record("x", "Data Engineer", url="https://agg.example/x"))]
+        importer.apply_chunk(session, source_id=aggregator.id, rows=rows, now=utcnow(),
+                             matcher=matcher)  # fmt: skip
+        rows = [reading.row_of(record("y", url="https://agg.example/y"))]
+        importer.apply_chunk(session, source_id=aggregator.id, rows=rows, now=utcnow(),
+                             matcher=matcher)  # fmt: skip
+        assert live_titles(session) == ["Backend Engineer", "Data Engineer"]  # "y" joined

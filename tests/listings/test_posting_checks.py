@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.kit.clock import utcnow
-from jobtracker.listings import importer, staging
+from jobtracker.listings import importer, reading
 from jobtracker.listings.models import Listing, Source
 from jobtracker.listings.tasks import check_posting_batch
 from tests.kit.http.conftest import LocalServer
@@ -39,7 +39,7 @@ class TestPostingChecks:
             session.flush()
             items = [record(path, path.title(), url=pages.url(f"/{path}"))
                      for path in ("alive", "gone", "closed", "flaky")]  # fmt: skip
-            rows = [staging.row_of(item) for item in items]
+            rows = [reading.row_of(item) for item in items]
             importer.apply_chunk(session, source_id=feed.id, rows=rows, now=utcnow())
         assert check_posting_batch() == 2
         with committed() as session:
@@ -53,7 +53,7 @@ class TestPostingChecks:
             board = Source(kind="fake", name="ATS board", config={"board": "ats"})
             session.add(board)
             session.flush()
-            row = staging.row_of(record("gone", url=pages.url("/gone")))
+            row = reading.row_of(record("gone", url=pages.url("/gone")))
             importer.apply_chunk(session, source_id=board.id, rows=[row], now=utcnow())
         assert check_posting_batch() == 0
         assert "/gone" not in pages.paths()

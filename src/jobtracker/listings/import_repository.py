@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, insert, or_, select, update
 
+from jobtracker.kit.bulk import execute_many
 from jobtracker.kit.repository import Repository
 from jobtracker.listings.models import ImportRun, Listing, RunStatus, Sighting, Source
 
@@ -66,14 +67,11 @@ class ImportRunRepository(Repository[ImportRun]):
         """The run, locked until the transaction ends (PostgreSQL; SQLite's writer is alone)."""
         return self.one_or_none(self.select().where(ImportRun.id == run_id).with_for_update())
 
-    def add_counts(self, run_id: uuid.UUID, counts: dict[str, int], chunks_done: int) -> None:
-        values: dict[str, Any] = {
-            name: getattr(ImportRun, name) + count for name, count in counts.items()
-        }
+    def add_chunk(self, run: ImportRun, counts: dict[str, int], values: dict[str, Any]) -> None:
+        """A chunk's counts added to the run's, with its other `values` (chunks_done, ...)."""
+        sums = {name: getattr(ImportRun, name) + count for name, count in counts.items()}
         self.session.execute(
-            update(ImportRun)
-            .where(ImportRun.id == run_id)
-            .values(**values, chunks_done=chunks_done)
+            update(ImportRun).where(ImportRun.id == run.id).values(**sums, **values)
         )
 
 
@@ -107,13 +105,17 @@ class CatalogueWriter:
         return [(row[0], row[1], row[2]) for row in self.session.execute(statement)]
 
     def insert_listings(self, rows: list[dict[str, Any]]) -> None:
-        """Core executemany on the table: the ORM's bulk path costs more than the rows."""
-        if rows:
-            self.session.execute(insert(LISTINGS), rows)
+        """The driver's executemany (kit/bulk.py): the ORM's bulk path, and Core's, cost more
+        than the rows. The rows may hold more than the table's columns."""
+        self._insert(LISTINGS, rows)
 
     def insert_sightings(self, rows: list[dict[str, Any]]) -> None:
+        self._insert(SIGHTINGS, rows)
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.session.execute(insert(SIGHTINGS), rows)
+            keys = [column.key for column in table.columns if column.key in rows[0]]
+            execute_many(self.session.connection(), insert(table), rows, keys)
 
     def update_listings(self, rows: list[dict[str, Any]]) -> None:
         """Bulk UPDATE by primary key: each row holds `id` and the new values."""

@@ -3,14 +3,15 @@
 An import run is one durable task (listings/tasks.py) in steps:
 
 1. download the source's pages to files (the adapter; retried with backoff when transient);
-2. stage (staging.py): parse the files as a stream into chunk files of normalised rows, reading
-   only the postings whose bytes changed since they were last read, and count the items that
-   failed validation (the first 100 kept with their reason);
-3. apply each chunk in its own step and transaction: new sightings (de-duplicated across sources
-   by canonical apply URL, then company + title + location), changed ones (content hash), the
-   unchanged ones only seen again; the run's counters move in the same transaction, and a chunk
-   already applied is never applied twice (so a worker killed mid-run resumes exactly);
-4. finish: on a *complete* fetch of a full-snapshot source, sightings missing from two such
+2. import (reading.py): parse the files as a stream into chunks of normalised rows, reading
+   only the postings whose bytes changed since they were last read and counting the items that
+   failed validation (the first 100 kept with their reason), and apply each chunk as soon as it
+   is read, in its own transaction (`apply_run_chunk`): new sightings (de-duplicated across
+   sources by canonical apply URL, then company + title + location), changed ones (content
+   hash), the unchanged ones only seen again. The run's counters and `chunks_done` move in the
+   same transaction, so a chunk is never applied twice and a worker killed mid-run resumes at
+   the first chunk it had not applied;
+3. finish: on a *complete* fetch of a full-snapshot source, sightings missing from two such
    runs in a row are taken down; windowed sources use expiry dates and the TTL instead.
 
 Kept apart from service.py (the catalogue's rules) so that each file stays small.
@@ -18,17 +19,22 @@ Kept apart from service.py (the catalogue's rules) so that each file stays small
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from jobtracker.kit.clock import utcnow
 from jobtracker.listings import search
-from jobtracker.listings.import_repository import CatalogueWriter
+from jobtracker.listings.import_repository import CatalogueWriter, ImportRunRepository
+from jobtracker.listings.matching import Matcher, Matches
 from jobtracker.listings.models import Sighting
+from jobtracker.listings.reading import MAX_ITEM_ERRORS, Chunk
 from jobtracker.listings.service import restore, take_down
 
 MISSES_TO_REMOVE = 2  # complete fetches in a row without a posting before it is removed
@@ -38,6 +44,7 @@ MISSES_TO_REMOVE = 2  # complete fetches in a row without a posting before it is
 class ChunkPlan:
     """What one chunk changes, decided before any write."""
 
+    ids: Iterator[uuid.UUID]  # for the new listings and sightings
     new_listings: list[dict[str, Any]] = field(default_factory=list)
     new_sightings: list[dict[str, Any]] = field(default_factory=list)
     changed_listings: list[dict[str, Any]] = field(default_factory=list)
@@ -56,6 +63,46 @@ LISTING_COLUMNS = (
 )  # fmt: skip
 
 
+def import_chunks(
+    transaction: Callable[[], AbstractContextManager[Session]],
+    *,
+    run_id: uuid.UUID,
+    source_id: uuid.UUID,
+    chunks: Iterable[Chunk],
+) -> bool:
+    """Apply a run's chunks as they come, each in a `transaction()` of its own; True when the
+    document was read to its end."""
+    matcher, complete = Matcher(source_id), True
+    for chunk in chunks:
+        with transaction() as session:
+            apply_run_chunk(session, run_id=run_id, chunk=chunk, now=utcnow(), matcher=matcher)
+        complete = complete and chunk.problem is None
+    return complete
+
+
+def apply_run_chunk(
+    session: Session, *, run_id: uuid.UUID, chunk: Chunk, now: datetime, matcher: Matcher
+) -> bool:
+    """Apply one chunk of a run, its counts and its errors, in the caller's transaction; False
+    when the run applied it already (a run resumed after a crash) and nothing was done."""
+    runs = ImportRunRepository(session)
+    run = runs.lock(run_id)
+    if run is None or run.chunks_done > chunk.index:
+        return False
+    counts = apply_chunk(
+        session, source_id=run.source_id, rows=chunk.rows, seen=chunk.seen, now=now,
+        matcher=matcher,
+    )  # fmt: skip
+    values: dict[str, Any] = {"chunks_done": chunk.index + 1}
+    if chunk.errors and len(run.item_errors) < MAX_ITEM_ERRORS:
+        values["item_errors"] = [*run.item_errors, *chunk.errors][:MAX_ITEM_ERRORS]
+    if chunk.problem:
+        values["error"] = chunk.problem
+    counts.update(fetched=chunk.outcomes, failed=chunk.failed)
+    runs.add_chunk(run, counts, values)
+    return True
+
+
 def apply_chunk(
     session: Session,
     *,
@@ -63,17 +110,19 @@ def apply_chunk(
     rows: list[dict[str, Any]],
     now: datetime,
     seen: Sequence[str] = (),
+    matcher: Matcher | None = None,
 ) -> dict[str, int]:
     """Store one chunk: new, changed and unchanged sightings in a few bulk statements; `seen`
-    are the fingerprints of postings staging did not read again (the same bytes)."""
+    are the fingerprints of postings not read again (the same bytes). `matcher` is the run's
+    (a new one otherwise)."""
     writer = CatalogueWriter(session)
     unique = {row["external_id"]: row for row in rows}  # a repeated id: the last copy wins
     known = writer.sightings_of(source_id, list(unique))
-    plan = ChunkPlan()
-    plan.counts["unchanged"] = len(seen)
     writer.seen_again_unread(seen, now)
     fresh = [row for external_id, row in unique.items() if external_id not in known]
-    matches = _matches(writer, source_id, fresh)
+    matches = (matcher or Matcher(source_id)).find(writer, fresh)
+    plan = ChunkPlan(ids=_new_ids(2 * len(fresh)))
+    plan.counts["unchanged"] = len(seen)
     for external_id, row in unique.items():
         sighting = known.get(external_id)
         if sighting is None:
@@ -84,40 +133,23 @@ def apply_chunk(
     return plan.counts
 
 
-def _matches(
-    writer: CatalogueWriter, source_id: uuid.UUID, rows: list[dict[str, Any]]
-) -> dict[str, uuid.UUID]:
-    """Listings other sources hold, by canonical URL and by key (URL first)."""
-    urls = [row["canonical_url"] for row in rows if row["canonical_url"]]
-    keys = [row["dedupe_key"] for row in rows]
-    found: dict[str, uuid.UUID] = {}
-    for listing_id, url, key in writer.matching_listings(source_id, urls, keys) if rows else ():
-        found.setdefault(f"k:{key}", listing_id)
-        if url:
-            found[f"u:{url}"] = listing_id
-    return found
-
-
 def _plan_new(
     plan: ChunkPlan,
     source_id: uuid.UUID,
     row: dict[str, Any],
-    matches: dict[str, uuid.UUID],
+    matches: Matches,
     now: datetime,
 ) -> None:
-    url_key, key = f"u:{row['canonical_url']}", f"k:{row['dedupe_key']}"
-    listing_id = matches.get(url_key) if row["canonical_url"] else None
-    listing_id = listing_id or matches.get(key)
+    listing_id = matches.take(row)
     if listing_id is None:
-        listing_id = uuid.uuid4()
-        plan.new_listings.append({
-            "id": listing_id, **{name: row[name] for name in LISTING_COLUMNS},
-            "first_seen_at": now, "created_at": now, "updated_at": now,
-        })  # fmt: skip
+        # The row becomes the listing's (insert_listings takes only the listing's columns).
+        listing_id = next(plan.ids)
+        row.update(id=listing_id, first_seen_at=now, created_at=now, updated_at=now)
+        plan.new_listings.append(row)
     else:
         plan.restored.append(listing_id)
     plan.new_sightings.append({
-        "id": uuid.uuid4(), "listing_id": listing_id, "source_id": source_id,
+        "id": next(plan.ids), "listing_id": listing_id, "source_id": source_id,
         "external_id": row["external_id"], "url": row["url"], "content_hash": row["content_hash"],
         "fingerprint": row["fingerprint"], "first_seen_at": now, "last_seen_at": now,
         "missed_runs": 0,
@@ -140,6 +172,13 @@ def _plan_known(plan: ChunkPlan, sighting: Sighting, row: dict[str, Any], now: d
         "updated_at": now,
     })  # fmt: skip
     plan.counts["updated"] += 1
+
+
+def _new_ids(count: int) -> Iterator[uuid.UUID]:
+    """Random (version 4) UUIDs, as uuid.uuid4() makes them, from one read of the system's
+    randomness instead of one per id."""
+    entropy = os.urandom(16 * count)
+    return (uuid.UUID(bytes=entropy[at : at + 16], version=4) for at in range(0, 16 * count, 16))
 
 
 def _write(writer: CatalogueWriter, plan: ChunkPlan, now: datetime) -> None:

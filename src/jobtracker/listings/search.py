@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jobtracker.kit.bulk import execute_many
 from jobtracker.listings.models import Listing
 
 INSERT_SQLITE = (
@@ -51,7 +52,7 @@ def index_rows(session: Session, rows: Sequence[Mapping[str, Any]], *, replace: 
     if replace:
         unindex(session, [row["id"] for row in rows])
     statement = INSERT_SQLITE if is_sqlite(session) else INSERT_POSTGRES
-    session.execute(text(statement), [_document(row) for row in rows])
+    execute_many(session.connection(), text(statement), [_document(row) for row in rows])
 
 
 def unindex(session: Session, listing_ids: Sequence[uuid.UUID]) -> None:

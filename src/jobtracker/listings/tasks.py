@@ -1,15 +1,18 @@
 """Background work of the catalogue: one durable task per import run, and the schedule that
 starts the runs that are due.
 
-An import run's steps (see importer.py): start, download (retried with backoff), stage, one step
-per chunk, finish. DBOS records each step's result, so a worker killed in the middle resumes at
-the step it was in, and a chunk's transaction records that it was applied: never twice.
+An import run's steps (see importer.py): start, download (retried with backoff), import (the
+chunks read and applied as they come, each in a transaction of its own), finish. DBOS records
+each step's result, so a worker killed in the middle resumes at the step it was in; within the
+import step, each chunk's transaction records that it was applied (the run's `chunks_done`), so
+the step, run again, resumes at the first chunk not applied.
 """
 
 from __future__ import annotations
 
 import shutil
 import uuid
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from dbos import DBOS
 
 from jobtracker.kit.clock import utcnow
 from jobtracker.kit.http import GuardedClient
-from jobtracker.listings import importer, staging
+from jobtracker.listings import importer, reading
 from jobtracker.listings.import_repository import (
     CatalogueWriter,
     ImportRunRepository,
@@ -48,10 +51,8 @@ def import_run(run_id: str) -> str:
         # 304: the board is the last complete snapshot again; its misses count once more.
         DBOS.run_step({"name": "finish"}, _finish, run_id, RunStatus.NOT_MODIFIED, True, {})
         return "not modified"
-    staged = DBOS.run_step({"name": "stage"}, _stage, run_id, fetched["files"])
-    for index, chunk in enumerate(staged["chunks"]):
-        DBOS.run_step({"name": f"apply#{index}"}, _apply, run_id, index, chunk)
-    complete = bool(fetched["complete"] and staged["complete"])
+    read = DBOS.run_step({"name": "import"}, _import, run_id, fetched["files"])
+    complete = bool(fetched["complete"] and read["complete"])
     # Validators are kept only for a complete fetch: after a broken one, fetch it all again.
     validators = {"etag": fetched["etag"], "last_modified": fetched["last_modified"],
                   "document_hash": fetched["document_hash"]}  # fmt: skip
@@ -77,7 +78,7 @@ def _download(run_id: str) -> dict[str, Any]:
     folder = _folder(run_id, fresh=True)
     with _client() as client:
         download = adapter.download(client, folder, etag=etag, last_modified=modified)
-    digest = staging.document_hash(adapter, download.files)
+    digest = reading.document_hash(adapter, download.files)
     # The very bytes of the last complete fetch: as good as a 304 from a server that sends no
     # validators (a board API re-served unchanged).
     same = bool(download.files) and download.complete and digest == last_hash
@@ -87,33 +88,22 @@ def _download(run_id: str) -> dict[str, Any]:
             "document_hash": digest}  # fmt: skip
 
 
-def _stage(run_id: str, files: list[str]) -> dict[str, Any]:
+def _import(run_id: str, files: list[str]) -> dict[str, bool]:
+    """Read the files in chunks and apply each chunk as soon as it is read, while the pool reads
+    the next ones. Run again after a crash, it parses past the chunks applied without reading
+    them."""
     with runtime.session_scope() as session:
-        _, source = _run_and_source(session, run_id)
-        adapter = _adapter(source)
+        run, source = _run_and_source(session, run_id)
+        adapter, applied = _adapter(source), run.chunks_done
         known = CatalogueWriter(session).fingerprints(source.id)
     processes = runtime.current().settings.import_processes
     paths = [Path(name) for name in files]
-    staged = staging.stage(adapter, paths, _folder(run_id), known=known, processes=processes)
-    with runtime.session_scope() as session:
-        values = {"fetched": staged.fetched, "failed": staged.failed,
-                  "item_errors": staged.errors, "error": staged.problem}  # fmt: skip
-        ImportRunRepository(session).update(_run_and_source(session, run_id)[0], values)
-    return {"chunks": [str(path) for path in staged.chunks], "complete": staged.complete}
-
-
-def _apply(run_id: str, index: int, chunk: str) -> None:
-    """One chunk, in one transaction with the run's counters; skipped if already applied."""
-    with runtime.session_scope() as session:
-        runs = ImportRunRepository(session)
-        run = runs.lock(uuid.UUID(run_id))
-        if run is None or run.chunks_done > index:
-            return
-        rows, seen = staging.read_chunk(Path(chunk))
-        counts = importer.apply_chunk(
-            session, source_id=run.source_id, rows=rows, seen=seen, now=utcnow()
+    chunks = reading.read_chunks(adapter, paths, known=known, processes=processes, skip=applied)
+    with closing(chunks):
+        complete = importer.import_chunks(
+            runtime.session_scope, run_id=run.id, source_id=source.id, chunks=chunks
         )
-        runs.add_counts(run.id, counts, chunks_done=index + 1)
+    return {"complete": complete}
 
 
 def _finish(run_id: str, status: RunStatus, complete: bool, validators: dict[str, Any]) -> None:

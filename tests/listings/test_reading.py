@@ -1,6 +1,7 @@
-"""Staging: a feed becomes chunk files; postings whose bytes were read before are not read
-again, a long feed is read by a pool of processes into the very same chunks, and a feed served
-again byte for byte counts as not modified."""
+"""Reading: a feed becomes chunks of rows; postings whose bytes were read before are not read
+again, a long feed is read by a pool of processes into the very same chunks, a run resumed
+after a crash does not read again what it applied, and a feed served again byte for byte
+counts as not modified."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobtracker.kit.clock import utcnow
 from jobtracker.kit.pagination import Pagination
-from jobtracker.listings import admin, importer, staging
+from jobtracker.listings import admin, importer, reading
 from jobtracker.listings.import_repository import CatalogueWriter
+from jobtracker.listings.matching import Matcher
 from jobtracker.listings.models import ImportRun, Listing, RunStatus, Sighting, Source, Trigger
 from jobtracker.listings.samples import Sample, jobs, write_rss
 from jobtracker.listings.schemas_catalogue import ListingQuery
@@ -40,20 +42,18 @@ def write_feed(path: Path, postings: list[Sample], *, built: str = "Mon, 23 Nov 
     return path
 
 
-def stage_and_apply(
-    session: Session, source: Source, feed: Path, folder: Path
-) -> tuple[staging.Staged, dict[str, int]]:
+def read_and_apply(
+    session: Session, source: Source, feed: Path
+) -> tuple[list[reading.Chunk], dict[str, int]]:
     known = CatalogueWriter(session).fingerprints(source.id)
-    folder.mkdir()
-    staged = staging.stage(RssFeed({"url": FEED}), [feed], folder, known=known)
+    chunks = list(reading.read_chunks(RssFeed({"url": FEED}), [feed], known=known))
     counts = {"new": 0, "updated": 0, "unchanged": 0}
-    for chunk in staged.chunks:
-        rows, seen = staging.read_chunk(chunk)
+    for chunk in chunks:
         done = importer.apply_chunk(
-            session, source_id=source.id, rows=rows, seen=seen, now=utcnow()
+            session, source_id=source.id, rows=chunk.rows, seen=chunk.seen, now=utcnow()
         )
         counts = {name: counts[name] + done[name] for name in counts}
-    return staged, counts
+    return chunks, counts
 
 
 @pytest.fixture
@@ -70,17 +70,16 @@ class TestReadOnlyWhatChanged:
     ) -> None:
         postings = list(jobs(30, seed=4))
         first = write_feed(tmp_path / "first.rss", postings)
-        assert stage_and_apply(session, feed_source, first, tmp_path / "a")[1]["new"] == 30
+        assert read_and_apply(session, feed_source, first)[1]["new"] == 30
 
         postings[7] = dataclasses.replace(postings[7], html=postings[7].html + "<p>Visa.</p>")
         second = write_feed(tmp_path / "second.rss", postings, built="Tue, 24 Nov 2026")
-        staged, counts = stage_and_apply(session, feed_source, second, tmp_path / "b")
+        chunks, counts = read_and_apply(session, feed_source, second)
 
-        rows, seen = staging.read_chunk(staged.chunks[0])
-        assert [row["external_id"] for row in rows] == [str(postings[7].id)]
-        assert len(seen) == 29
+        assert [row["external_id"] for row in chunks[0].rows] == [str(postings[7].id)]
+        assert len(chunks[0].seen) == 29
         assert counts == {"new": 0, "updated": 1, "unchanged": 29}
-        assert staged.fetched == 30
+        assert chunks[0].outcomes == 30
         edited = select(Listing.description_text).join(Sighting, Sighting.listing_id == Listing.id)
         text = session.scalar(edited.where(Sighting.external_id == str(postings[7].id)))
         assert text is not None and "Visa." in text
@@ -89,23 +88,22 @@ class TestReadOnlyWhatChanged:
         self, session: Session, feed_source: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         feed = write_feed(tmp_path / "feed.rss", list(jobs(12, seed=5)))
-        stage_and_apply(session, feed_source, feed, tmp_path / "a")
+        read_and_apply(session, feed_source, feed)
         monkeypatch.setattr(base, "READER_VERSION", base.READER_VERSION + 1)
-        staged, counts = stage_and_apply(session, feed_source, feed, tmp_path / "b")
-        rows, seen = staging.read_chunk(staged.chunks[0])
-        assert (len(rows), len(seen)) == (12, 0)
+        chunks, counts = read_and_apply(session, feed_source, feed)
+        assert (len(chunks[0].rows), len(chunks[0].seen)) == (12, 0)
         assert counts == {"new": 0, "updated": 0, "unchanged": 12}
 
     def test_a_posting_taken_down_and_served_again_comes_back(
         self, session: Session, feed_source: Source, tmp_path: Path
     ) -> None:
         feed = write_feed(tmp_path / "feed.rss", list(jobs(3, seed=6)))
-        stage_and_apply(session, feed_source, feed, tmp_path / "a")
+        read_and_apply(session, feed_source, feed)
         writer = CatalogueWriter(session)
         gone = writer.remove_unseen(feed_source.id, since=utcnow(), now=utcnow())
         importer.take_down_orphans(session, gone)
         assert writer.count_live() == 0
-        _, counts = stage_and_apply(session, feed_source, feed, tmp_path / "b")
+        _, counts = read_and_apply(session, feed_source, feed)
         assert counts["unchanged"] == 3 and writer.count_live() == 3
 
 
@@ -113,26 +111,59 @@ class TestPool:
     def test_a_feed_longer_than_a_chunk_is_read_by_processes_into_the_same_chunks(
         self, tmp_path: Path
     ) -> None:
-        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * staging.BATCH + 10, seed=8)))
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * reading.BATCH + 10, seed=8)))
         adapter = RssFeed({"url": FEED})
-        alone, pooled = tmp_path / "alone", tmp_path / "pooled"
-        alone.mkdir(), pooled.mkdir()
-        here = staging.stage(adapter, [feed], alone, known={}, processes=1)
-        there = staging.stage(adapter, [feed], pooled, known={}, processes=2)
-        assert (there.fetched, there.failed, there.complete) == (2 * staging.BATCH + 10, 0, True)
-        assert [path.name for path in there.chunks] == [path.name for path in here.chunks]
-        for mine, theirs in zip(here.chunks, there.chunks, strict=True):
-            assert mine.read_bytes() == theirs.read_bytes()
+        here = list(reading.read_chunks(adapter, [feed], known=set(), processes=1))
+        there = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
+        assert [chunk.index for chunk in there] == [0, 1, 2]
+        assert sum(chunk.outcomes for chunk in there) == 2 * reading.BATCH + 10
+        assert [chunk.problem for chunk in there] == [None, None, None]
+        assert [chunk.rows for chunk in there] == [chunk.rows for chunk in here]
 
     def test_a_long_feed_cut_short_keeps_what_came_before_the_cut(self, tmp_path: Path) -> None:
-        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * staging.BATCH + 10, seed=9)))
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * reading.BATCH + 10, seed=9)))
         whole = feed.read_bytes()
         feed.write_bytes(whole[: int(len(whole) * 0.75)])
-        (tmp_path / "chunks").mkdir()
         adapter = RssFeed({"url": FEED})
-        staged = staging.stage(adapter, [feed], tmp_path / "chunks", known={}, processes=2)
-        assert not staged.complete and "cut short" in (staged.problem or "")
-        assert len(staged.chunks) == 2 and staging.BATCH < staged.fetched < 2 * staging.BATCH
+        chunks = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
+        assert [chunk.problem is None for chunk in chunks] == [True, False]
+        assert "cut short" in (chunks[-1].problem or "")
+        assert reading.BATCH < sum(chunk.outcomes for chunk in chunks) < 2 * reading.BATCH
+
+
+class TestResume:
+    def test_chunks_applied_before_a_crash_are_parsed_past_not_read(self, tmp_path: Path) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * reading.BATCH + 10, seed=12)))
+        adapter = RssFeed({"url": FEED})
+        whole = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
+        resumed = list(reading.read_chunks(adapter, [feed], known=set(), processes=2, skip=2))
+        assert [(chunk.index, chunk.outcomes) for chunk in resumed] == [(0, 0), (1, 0), (2, 10)]
+        assert resumed[2].rows == whole[2].rows
+
+    def test_a_resumed_run_applies_each_chunk_once(
+        self, session: Session, feed_source: Source, tmp_path: Path
+    ) -> None:
+        feed = write_feed(tmp_path / "feed.rss", list(jobs(reading.BATCH + 5, seed=13)))
+        run = ImportRun(source_id=feed_source.id, trigger=Trigger.MANUAL)
+        session.add(run)
+        session.flush()
+        adapter = RssFeed({"url": FEED})
+        first = next(reading.read_chunks(adapter, [feed], known=set()))
+        matcher = Matcher(feed_source.id)
+        assert importer.apply_run_chunk(
+            session, run_id=run.id, chunk=first, now=utcnow(), matcher=matcher
+        )
+        # The worker died here; the run starts reading again, knowing what it applied.
+        known = CatalogueWriter(session).fingerprints(feed_source.id)
+        again = reading.read_chunks(adapter, [feed], known=known, skip=run.chunks_done)
+        applied = [importer.apply_run_chunk(session, run_id=run.id, chunk=chunk, now=utcnow(),
+                                            matcher=matcher)
+                   for chunk in again]  # fmt: skip
+        session.refresh(run)
+        assert applied == [False, True]
+        assert (run.new, run.fetched, run.chunks_done) == (reading.BATCH + 5, reading.BATCH + 5, 2)
+        live = session.scalar(select(func.count()).select_from(Listing))
+        assert live == reading.BATCH + 5
 
 
 @pytest.fixture
@@ -207,7 +238,7 @@ class TestSkills:
             "</channel></rss>",
             encoding="utf-8",
         )
-        stage_and_apply(session, feed_source, feed, tmp_path / "chunks")
+        read_and_apply(session, feed_source, feed)
         listing = session.scalars(select(Listing)).one()
         assert listing.skills == ["Ruby", "Rails", "PostgreSQL"]
         found, total = search_listings(
