@@ -6,6 +6,8 @@ counts as not modified."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,6 +131,40 @@ class TestPool:
         assert [chunk.problem is None for chunk in chunks] == [True, False]
         assert "cut short" in (chunks[-1].problem or "")
         assert reading.BATCH < sum(chunk.outcomes for chunk in chunks) < 2 * reading.BATCH
+
+    def test_readers_end_when_the_importing_process_is_killed(self, tmp_path: Path) -> None:
+        """A worker killed with SIGKILL cannot shut its pool down: its readers must not be
+        left waiting for work forever."""
+        script = tmp_path / "importer.py"
+        script.write_text(ORPHANING_IMPORTER, encoding="utf-8")
+        child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+        readers = [int(pid) for pid in (child.stdout.readline() or "").split()]  # type: ignore[union-attr]
+        child.kill()
+        child.wait()
+        assert len(readers) == 2
+        wait_for(lambda: not any(_alive(pid) for pid in readers) or None, seconds=15)
+
+
+ORPHANING_IMPORTER = """
+import time
+from jobtracker.listings import reading
+
+if __name__ == "__main__":
+    pool = reading._pool(2)
+    for _ in range(4):
+        pool.submit(time.sleep, 30)
+    time.sleep(1)
+    print(*pool._processes, flush=True)  # the readers' pids
+    time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; its parent has not asked yet
 
 
 class TestResume:
