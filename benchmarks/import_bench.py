@@ -284,9 +284,9 @@ def _naive_one(session: Session, source_id: uuid.UUID, record: ListingRecord) ->
 
 
 def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
-    """Import a feed of about --memory-mb in a child process: its peak RSS, and the peak of its
-    RSS plus its reader processes'. The feed is written as it is generated: this process holds
-    no posting while the child runs."""
+    """Import a feed of about --memory-mb in a child process: its own peak, and the peaks of the
+    sums over it, its fork server and its readers (PSS, and RSS). The feed is written as it is
+    generated: this process holds no posting while the child runs."""
     count = int(args.memory_mb * 1e6 / 2200)
     feed = _feed(folder, "rss-memory", jobs(count, seed=5))
     size = feed.stat().st_size / 1e6
@@ -294,9 +294,10 @@ def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
         [sys.executable, __file__, "--memory-probe", str(feed), "--processes",
          str(args.processes)], capture_output=True, text=True, check=True)  # fmt: skip
     peak = json.loads(child.stdout.strip().splitlines()[-1])
-    return (f"{peak['own_mb']:.0f} MB for the importing process, {peak['tree_mb']:.0f} MB with "
-            f"its {args.processes} reader processes, for a {size:.0f} MB feed of {count} "
-            f"postings")  # fmt: skip
+    return (f"{peak['own_mb']:.0f} MB for the importing process; with its fork server and "
+            f"{args.processes} readers {peak['tree_pss_mb']:.0f} MB (PSS: shared pages counted "
+            f"once), {peak['tree_mb']:.0f} MB (RSS: counted in each); a {size:.0f} MB feed of "
+            f"{count} postings")  # fmt: skip
 
 
 def _memory_probe(feed: Path, processes: int) -> None:
@@ -308,41 +309,55 @@ def _memory_probe(feed: Path, processes: int) -> None:
         _import(engine, source_id, adapter, feed, processes, {})
     tree.stop()
     print(json.dumps({"own_mb": _status_kb(os.getpid(), "VmHWM") / 1024,
-                      "tree_mb": tree.peak_kb / 1024}))  # fmt: skip
+                      "tree_mb": tree.peak_kb / 1024,
+                      "tree_pss_mb": tree.peak_pss_kb / 1024}))  # fmt: skip
 
 
 class _TreeSampler(threading.Thread):
-    """The peak, sampled every 50 ms, of this process's RSS plus its children's."""
+    """The peaks, sampled every 50 ms, of this process's memory plus its descendants' (the fork
+    server and the readers): the sum of their RSS, which counts the pages they share once per
+    process (an upper bound), and the sum of their PSS, which shares each such page out among
+    them (what the import costs the machine)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.peak_kb, self.done = 0, threading.Event()
+        self.peak_kb, self.peak_pss_kb, self.done = 0, 0, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            pids = [os.getpid(), *_children(os.getpid())]
+            pids = [os.getpid(), *_descendants(os.getpid())]
             self.peak_kb = max(self.peak_kb, sum(_status_kb(pid, "VmRSS") for pid in pids))
+            pss = sum(_status_kb(pid, "Pss", "smaps_rollup") for pid in pids)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
 
     def stop(self) -> None:
         self.done.set()
         self.join()
 
 
-def _children(pid: int) -> list[int]:
+def _descendants(pid: int) -> list[int]:
+    """Children, and theirs: the readers are the children of a fork server, this process's."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # it ended meanwhile
+        return found
+    for task in tasks:
         try:
-            found += [int(child) for child in (task / "children").read_text().split()]
+            children = [int(child) for child in (task / "children").read_text().split()]
         except FileNotFoundError:  # a thread that ended meanwhile
             continue
+        for child in children:
+            found += [child, *_descendants(child)]
     return found
 
 
-def _status_kb(pid: int, field: str) -> int:
-    """A /proc/<pid>/status figure in kB (VmHWM: the process's own peak; not ru_maxrss, which
-    Linux carries across exec from the process it was forked from). 0 once it has ended."""
+def _status_kb(pid: int, field: str, name: str = "status") -> int:
+    """A /proc/<pid>/status (or smaps_rollup) figure in kB (VmHWM: the process's own peak; not
+    ru_maxrss, which Linux carries across exec from the process it was forked from). 0 once it
+    has ended."""
     try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/{name}").read_text().splitlines()
     except (FileNotFoundError, ProcessLookupError):
         return 0
     return next((int(line.split()[1]) for line in lines if line.startswith(f"{field}:")), 0)

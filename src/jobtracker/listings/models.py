@@ -141,7 +141,7 @@ class Sighting(IdMixin, Base):
     external_id: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000))
     content_hash: Mapped[str] = mapped_column(String(64))
-    # sha1 of the posting's bytes as last read (staging.py): the same bytes are not read again.
+    # sha1 of the posting's bytes as last read (reading.py): the same bytes are not read again.
     # Indexed alone: an index led by source_id would tempt SQLite's planner (no statistics) to
     # scan a source's sightings where listing_id's index finds the one it wants.
     fingerprint: Mapped[str | None] = mapped_column(String(40), index=True)
