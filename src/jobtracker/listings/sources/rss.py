@@ -214,36 +214,61 @@ def _raw(place: str | Location) -> str:
 
 
 def _prose_salary(description: str | None) -> str | None:
-    """ "Compensation: $60,000 - $75,000 / year" in a Jobicy excerpt (prose is all it has)."""
-    starts = _salary_word_starts(description) if description else []
-    if not description or not starts:
+    """ "Compensation: $60,000 - $75,000 / year" in a Jobicy excerpt (prose is all it has).
+    Read only when the description names a salary word: an entity-escaped one
+    ("&#115;alary") does not count."""
+    lowered = _lowered(description) if description else ""
+    if not description or not any(word in lowered for word in SALARY_WORDS):
         return None
     text = unescape_layers(description)
     if text is not description:
-        starts = _salary_word_starts(text)
-    found = (_PROSE_SALARY.match(text, start) for start in starts)
-    match = next((one for one in found if one), None)
+        lowered = _lowered(text)
+    found = (_PROSE_SALARY.match(text, start) for start in _salary_word_starts(text, lowered))
+    match = next(filter(None, found), None)
     return match.group(1).strip(" .;") if match else None
 
 
-def _salary_word_starts(text: str) -> list[int]:
-    """Where a salary word starts in any case, in order: where `_PROSE_SALARY` may match.
+def _lowered(text: str) -> str:
+    """The text in lower case, as an ignore-case expression reads it, and of the same length.
 
-    An ignore-case expression tries every position of a description, about 30 µs a kilobyte;
-    this takes a fifteenth of that. `ODD_CASE` first folds the letters that such an
-    expression reads as ASCII and str.lower() does not lower to it, so that the lowered text
-    keeps its length and has a word exactly where the expression would find one.
-    """
+    `ODD_CASE` first folds the letters that such an expression reads as ASCII and str.lower()
+    does not lower to it, so that the lowered text has a word exactly where the expression
+    would find one."""
     odd = any(char in text for char in ODD_CASE)
-    lowered = (text.translate(_ODD_CASE_TABLE) if odd else text).lower()
-    return sorted(start for word in SALARY_WORDS for start in _finds(lowered, word))
+    return (text.translate(_ODD_CASE_TABLE) if odd else text).lower()
 
 
-def _finds(text: str, word: str) -> list[int]:
-    """Every start of `word` in `text`."""
-    starts: list[int] = []
-    start = text.find(word)
-    while start >= 0:
-        starts.append(start)
-        start = text.find(word, start + 1)
-    return starts
+def _salary_word_starts(text: str, lowered: str) -> Iterator[int]:
+    """Where a salary word ends just before a colon (spaces between), in order: the only
+    places `_PROSE_SALARY` may match, since it needs that colon.
+
+    An ignore-case expression tries every position of a description, about 30 µs a kilobyte.
+    Finding every salary word first took a fifth of that; a description has few colons, and
+    looking back from each for a word halves it again (a Jobicy item: 7.7 to 3.8 µs)."""
+    colon = text.find(":")
+    while colon >= 0:
+        start = _salary_word_before(text, lowered, colon)
+        if start is not None:
+            yield start
+        colon = text.find(":", colon + 1)
+
+
+def _salary_word_before(text: str, lowered: str, end: int) -> int | None:
+    """The start of the salary word ("compensation", "pay range") that ends at `end`, but for
+    spaces (`\\s`, which is str.isspace); None when there is none."""
+    end = _before_spaces(text, end)
+    for word in SALARY_WORDS:
+        if lowered.endswith(word, 0, end):
+            return end - len(word)
+    if lowered.endswith("range", 0, end):  # "pay range", one space or more between
+        pay = _before_spaces(text, end - len("range"))
+        if pay < end - len("range") and lowered.endswith("pay", 0, pay):
+            return pay - len("pay")
+    return None
+
+
+def _before_spaces(text: str, end: int) -> int:
+    """Where the whitespace that ends at `end` starts."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
