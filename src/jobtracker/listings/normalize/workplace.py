@@ -59,7 +59,7 @@ def _worth_remembering(remote: object, workplace: object, texts: tuple[object, .
             size += len(value)
         elif value is not None:
             return False
-    return isinstance(remote, bool | None) and size <= REMEMBERED_LIMIT
+    return (remote is None or isinstance(remote, bool)) and size <= REMEMBERED_LIMIT
 
 
 def _inference(
