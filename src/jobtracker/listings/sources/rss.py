@@ -62,6 +62,12 @@ REMOTE_ONLY_HOSTS = frozenset(
 )
 COMPANY_TITLE_HOSTS = frozenset({"weworkremotely.com"})  # "Company: Title"
 TITLE_COMPANY_HOSTS = frozenset({"higheredjobs.com"})  # "Title - Institution"
+# A plain http(s) link, read as urlsplit reads it, in a fifth of its 3 µs: user info up to the
+# netloc's last "@", the host up to a port; the netloc ends at the first "/", "?" or "#", the
+# path at the first "?" or "#". Only for ASCII links without what urlsplit removes (tab, line
+# breaks) or checks (the brackets of an IPv6 host).
+_PLAIN_LINK = re.compile(r"https?://(?:[^/?#]*@)?([^/?#:]*)[^/?#]*([^?#]*)")
+_URL_REMOVED = re.compile(r"[\t\r\n\[\]]")
 _WP_JOB_ID = re.compile(r"/(\d+)-[^/]*/?$")
 _PROSE_SALARY = re.compile(
     r"\b(?:compensation|salary|pay(?:\s+range)?)\s*:\s*([^<\n]{3,120})", re.IGNORECASE
@@ -98,7 +104,7 @@ class RssFeed(DocumentSource):
     def record(self, item: Fields, *, feed_title: str | None) -> ListingRecord | ItemError:
         """One item as a listing."""
         link = _link(item)
-        host = _host(link)
+        host, path = _host_and_path(link)
         company = item.text("job_listing:company", "himalayas:companyName")
         title, title_company = _title_and_company(item, host, named=bool(company))
         company = company or title_company
@@ -107,7 +113,7 @@ class RssFeed(DocumentSource):
         description = item.markup("content:encoded", "description", "content", "summary")
         places, workplace, scope = _where(item, host)
         return build_record(
-            source_kind=self.kind, external_id=_external_id(item, link), title=title,
+            source_kind=self.kind, external_id=_external_id(item, link, path), title=title,
             url=link, company=company or self.company, locations=places,
             workplace=workplace, remote_scope=scope,
             employment_type=item.text("job_listing:job_type", "type", "himalayas:employmentType"),
@@ -143,17 +149,23 @@ def _link(item: Fields) -> str | None:
     return guid if guid and guid.startswith(("http://", "https://")) else None
 
 
-def _host(link: str | None) -> str:
-    host = urlsplit(link or "").hostname or ""
-    return host.removeprefix("www.")
+def _host_and_path(link: str | None) -> tuple[str, str]:
+    """The link's host ("www." dropped; "" when none) and path, as urlsplit reads them."""
+    text = link or ""
+    plain = _PLAIN_LINK.match(text) if text.isascii() and not _URL_REMOVED.search(text) else None
+    if plain is None:
+        parts = urlsplit(text)
+        return (parts.hostname or "").removeprefix("www."), parts.path
+    name, percent, zone = plain.group(1).partition("%")  # urlsplit lowers no IPv6 zone
+    return f"{name.lower()}{percent}{zone}".removeprefix("www."), plain.group(2)
 
 
-def _external_id(item: Fields, link: str | None) -> str | None:
-    """WP Job Manager: the post number (from the link, else the guid's `p=`); else the guid
-    (Atom id), else the link."""
+def _external_id(item: Fields, link: str | None, path: str) -> str | None:
+    """WP Job Manager: the post number (from the link's `path`, else the guid's `p=`); else
+    the guid (Atom id), else the link."""
     guid = item.text("guid", "id")
     if item.has_prefix("job_listing"):
-        number = _WP_JOB_ID.search(urlsplit(link or "").path)
+        number = _WP_JOB_ID.search(path)
         post = parse_qs(urlsplit(guid).query).get("p", [""])[0] if guid else ""
         if number or post.isdigit():
             return number.group(1) if number else post
