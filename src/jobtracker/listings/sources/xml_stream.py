@@ -165,4 +165,5 @@ class Fields:
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether any child is written with this prefix ("job_listing")."""
-        return any(name.startswith(f"{prefix}:") for name in self._by_name)
+        start = f"{prefix}:"
+        return any(name.startswith(start) for name in self._by_name)
