@@ -45,6 +45,10 @@ PERIODS = (
 NUMBER = re.compile(
     r"(\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\2\d{3})*|\d+(?:[.,]\d{1,2})?)(?:\s*([km])(?![a-z]))?"
 )
+# Compiled once: `re.search(pattern, ...)` looks each up in re's cache, a third of the time of
+# a salary's reading.
+_PERIOD_PATTERNS = tuple((period, re.compile(pattern)) for period, pattern in PERIODS)
+_NOT_DIGIT = re.compile(r"\D")
 RANGE_GAP = re.compile(r"^\s*(-|\u2013|\u2014|to|bis|a)\s*\D{0,4}$")
 MULTIPLIERS = {"k": 1000, "m": 1_000_000, None: 1}
 
@@ -79,7 +83,7 @@ def _amounts(text: str) -> list[Decimal]:
 def _value(match: re.Match[str]) -> Decimal:
     digits, separator, suffix = match.group(1), match.group(2), match.group(3)
     if separator:  # a grouped number: every separator is a thousands separator
-        digits = re.sub(r"\D", "", digits)
+        digits = _NOT_DIGIT.sub("", digits)
     try:
         number = Decimal(digits.replace(",", "."))
     except InvalidOperation:
@@ -102,8 +106,8 @@ def _currency(text: str) -> str | None:
 
 
 def _period(text: str) -> str | None:
-    for period, pattern in PERIODS:
-        if re.search(pattern, text):
+    for period, pattern in _PERIOD_PATTERNS:
+        if pattern.search(text):
             return period
     return None
 

@@ -45,7 +45,7 @@ def parse_timestamp(value: str | int | float | None, *, assume: str = "utc") -> 
     Anything else, or a year outside 1990-2100, is None."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):  # a tuple: isinstance checks a union at half the speed
         return _checked(_from_epoch(value), Precision.DATETIME)
     text = value.strip()
     if _EPOCH.match(text):

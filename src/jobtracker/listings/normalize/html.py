@@ -25,7 +25,6 @@ BLOCK_TAGS = frozenset(
      "h6", "blockquote", "pre", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
 )  # fmt: skip
 MAX_LAYERS = 3
-FEW_ENTITIES = 8  # below this many, html.unescape is as fast as counting and replacing
 
 _TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|/[a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?/?>")
 _ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;/?[a-zA-Z]")
@@ -46,14 +45,14 @@ _BLOCK_TAG = re.compile(rf"</?(?:{_by_first_letter(BLOCK_TAGS)})\b[^>]*>", re.IG
 _SPACE_JOIN = " ".join
 _ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.isspace() is in ASCII, but " "
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
-# The entities escaping writes (html.escape, Greenhouse): "&amp;" last, so that "&amp;lt;"
-# becomes "&lt;" and not "<", as html.unescape reads it.
+# The entities escaping writes (html.escape, Greenhouse, the sanitiser), the likeliest first;
+# "&amp;" apart, replaced last, so that "&amp;lt;" becomes "&lt;" and not "<", as html.unescape
+# reads it.
 _COMMON_ENTITIES = (
-    ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"),
-    ("&nbsp;", "\xa0"), ("&amp;", "&"),
+    ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&nbsp;", "\xa0"), ("&#39;", "'"),
+    ("&#x27;", "'"),
 )  # fmt: skip
-# The same, in the order they are counted: the likeliest first.
-_ENTITIES_BY_FREQUENCY = ("&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#39;", "&#x27;")
+_AMP = "&amp;"
 # Built once: nh3.clean builds its sanitiser anew on every call, which costs more than the
 # sanitising of a description itself.
 _CLEANER = nh3.Cleaner(
@@ -144,7 +143,7 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     text = _unescape(value)
-    if _ENTITY.search(text):
+    if "&" in text and _ENTITY.search(text):  # no "&", no entity: no expression to try
         text = _unescape(text)
     if "<" in text:
         text = html_to_text(text)
@@ -152,30 +151,29 @@ def clean_text(value: str | None) -> str:
 
 
 def _unescape(text: str) -> str:
-    """`html.unescape`, with str.replace when every "&" starts one of `_COMMON_ENTITIES`:
-    html.unescape calls a Python function per entity (about 1 µs each), and an escaped
-    description has hundreds; a text with a few is left to it."""
+    """`html.unescape`, with str.replace when every "&" starts "&amp;" or one of
+    `_COMMON_ENTITIES`: html.unescape calls a Python function per entity (about 1 µs each),
+    and an escaped description has hundreds, a sanitised one a few."""
     ampersands = text.count("&")
-    if ampersands < FEW_ENTITIES:
-        return html.unescape(text) if ampersands else text
-    present = _common_entities_in(text, ampersands)
-    if present is None:
-        return html.unescape(text)
+    if not ampersands:
+        return text
+    unescaped = _replace_common_entities(text, ampersands)
+    return html.unescape(text) if unescaped is None else unescaped
+
+
+def _replace_common_entities(text: str, ampersands: int) -> str | None:
+    """`text` with "&amp;" and `_COMMON_ENTITIES` replaced, or None when some of its
+    `ampersands` starts none of them. An entity is replaced (and counted by how much shorter
+    the text got) only while some "&" is unaccounted for: one scan per entity present, where
+    counting each first took two (an escaped Greenhouse description: 6.9 to 5.5 µs)."""
+    amps = text.count(_AMP)
+    ampersands -= amps
     for entity, char in _COMMON_ENTITIES:
-        if entity in present:
-            text = text.replace(entity, char)
-    return text
-
-
-def _common_entities_in(text: str, ampersands: int) -> set[str] | None:
-    """The `_COMMON_ENTITIES` in `text`, or None when some "&" starts none of them; counted
-    only until every "&" is accounted for."""
-    present: set[str] = set()
-    for entity in _ENTITIES_BY_FREQUENCY:
-        count = text.count(entity)
-        if count:
-            present.add(entity)
-            ampersands -= count
-            if not ampersands:
-                return present
-    return None
+        if not ampersands:
+            break
+        shorter = text.replace(entity, char)
+        ampersands -= (len(text) - len(shorter)) // (len(entity) - len(char))
+        text = shorter
+    if ampersands:
+        return None
+    return text.replace(_AMP, "&") if amps else text

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ URL_LIMIT = 2000
 DESCRIPTION_LIMIT = 200_000  # characters of sanitised HTML
 LOCATIONS_LIMIT = 50
 SKILLS_LIMIT, SKILL_LIMIT = 30, 50  # how many, and characters each
+PLACE_TEXT_LIMIT = 300  # characters of a location text worth remembering
 HASH_VERSION = 1
 # What a reader sees change. Not the times the source stamps (posted, updated: a re-stamp is
 # not an edit) and not what is derived from other fields (text, category: a better classifier
@@ -96,7 +98,24 @@ def _digest(fields: Mapping[str, Any]) -> str:
     canonical = {name: values[name] for name in _CANONICAL_KEYS}
     if fields.get("skills"):  # only when there are any: listings without kept their hashes
         canonical = dict(sorted({**canonical, "skills": list(fields["skills"])}.items()))
-    return hashlib.sha256(_CANONICAL_JSON.encode(canonical).encode()).hexdigest()
+    return hashlib.sha256(_canonical_json(canonical).encode()).hexdigest()
+
+
+def _canonical_json_encoder() -> Callable[[object], str]:
+    """`_CANONICAL_JSON.encode`, by the C encoder it makes anew at every call (and a Python
+    function around it that cost a fifth of the encoding of a record), made once here; json's
+    own `encode` when there is no C encoder."""
+    if c_make_encoder is None:
+        return _CANONICAL_JSON.encode
+    encoder = _CANONICAL_JSON
+    chunks = c_make_encoder(
+        None, encoder.default, encode_basestring, None, encoder.key_separator,
+        encoder.item_separator, encoder.sort_keys, encoder.skipkeys, encoder.allow_nan,
+    )  # fmt: skip
+    return lambda value: "".join(chunks(value, 0))
+
+
+_canonical_json = _canonical_json_encoder()
 
 
 def _plain(value: object) -> object:
@@ -221,8 +240,17 @@ def _locations(values: Iterable[str | Location]) -> tuple[Location, ...]:
     return tuple(found.values())[:LOCATIONS_LIMIT]
 
 
-def _parsed(text: str) -> list[Location]:
+def _parsed(text: str) -> Sequence[Location]:
+    if type(text) is str and len(text) <= PLACE_TEXT_LIMIT:
+        return _remembered_places(text)
     return [parse_location(part) for part in split_locations(clean_text(text))]
+
+
+# Keyed by a location text, which a feed repeats listing after listing ("Remote - US"):
+# cleaning and splitting it anew took 1 µs.
+@functools.lru_cache(maxsize=4096)
+def _remembered_places(text: str) -> tuple[Location, ...]:
+    return tuple(parse_location(part) for part in split_locations(clean_text(text)))
 
 
 def _workplace(

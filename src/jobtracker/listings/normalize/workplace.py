@@ -26,6 +26,7 @@ WORLDWIDE = "Worldwide"
 WORLDWIDE_NAMES = frozenset({"anywhere", "worldwide", "global", "anywhere in the world"})
 SCOPE_LIMIT = 200
 VOCABULARY_LIMIT = 100  # characters of an enum-like value worth remembering
+REMEMBERED_LIMIT = 1000  # characters of a workplace and its places worth remembering
 
 
 def infer_workplace(
@@ -43,6 +44,27 @@ def infer_workplace(
     -> "Worldwide"); a remote listing whose texts never say "remote" (a remote-only board's
     region restriction: Jobicy jobGeo, WWR region) takes those texts as its scope.
     """
+    given = tuple(texts)
+    if _worth_remembering(remote, workplace, given):
+        return _remembered_inference(remote, workplace, given)
+    return _inference(remote, workplace, given)  # an odd value (long, not text) reads as it did
+
+
+def _worth_remembering(remote: object, workplace: object, texts: tuple[object, ...]) -> bool:
+    """Whether the arguments are the few short strings a feed repeats ("Remote - US"), worth
+    a place in the cache (and hashable: a list where text belongs fails as it always did)."""
+    size = 0
+    for value in (workplace, *texts):
+        if isinstance(value, str):
+            size += len(value)
+        elif value is not None:
+            return False
+    return (remote is None or isinstance(remote, bool)) and size <= REMEMBERED_LIMIT
+
+
+def _inference(
+    remote: bool | None, workplace: str | None, texts: tuple[str, ...]
+) -> tuple[Workplace, str | None]:
     places = tuple(place for text in texts if text for place in split_locations(text))
     from_texts, scope = _from_texts(places)
     declared = WORKPLACE_VALUES.get(_NOT_LETTERS.sub("", fold(workplace))) if workplace else None
@@ -52,6 +74,11 @@ def infer_workplace(
     if found is Workplace.REMOTE and from_texts is not Workplace.REMOTE:
         scope = _scope_of_plain_texts(places)
     return found, (scope if found is Workplace.REMOTE else None)
+
+
+# Keyed by a listing's flag, enum and places: a source repeats them listing after listing, and
+# reading them anew (splitting, a dozen expressions, the scope's folding) took 2 to 5 µs.
+_remembered_inference = functools.lru_cache(maxsize=4096)(_inference)
 
 
 def _hybrid_or_onsite(from_texts: Workplace) -> Workplace:

@@ -193,7 +193,10 @@ def _broken(path: Path, error: Exception) -> InvalidFeed:
 
 def text(value: object) -> str | None:
     """A string, or a number as a string (ids); None for anything else or an empty string."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if type(value) is str:  # nearly every value: a third of the time of the checks below
+        return value.strip() or None
+    # A tuple, not `str | int | float`: isinstance checks a union at half the speed.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     return str(value).strip() or None
 

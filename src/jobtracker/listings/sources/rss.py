@@ -62,6 +62,12 @@ REMOTE_ONLY_HOSTS = frozenset(
 )
 COMPANY_TITLE_HOSTS = frozenset({"weworkremotely.com"})  # "Company: Title"
 TITLE_COMPANY_HOSTS = frozenset({"higheredjobs.com"})  # "Title - Institution"
+# A plain http(s) link, read as urlsplit reads it, in a fifth of its 3 µs: user info up to the
+# netloc's last "@", the host up to a port; the netloc ends at the first "/", "?" or "#", the
+# path at the first "?" or "#". Only for ASCII links without what urlsplit removes (tab, line
+# breaks) or checks (the brackets of an IPv6 host).
+_PLAIN_LINK = re.compile(r"https?://(?:[^/?#]*@)?([^/?#:]*)[^/?#]*([^?#]*)")
+_URL_REMOVED = re.compile(r"[\t\r\n\[\]]")
 _WP_JOB_ID = re.compile(r"/(\d+)-[^/]*/?$")
 _PROSE_SALARY = re.compile(
     r"\b(?:compensation|salary|pay(?:\s+range)?)\s*:\s*([^<\n]{3,120})", re.IGNORECASE
@@ -98,7 +104,7 @@ class RssFeed(DocumentSource):
     def record(self, item: Fields, *, feed_title: str | None) -> ListingRecord | ItemError:
         """One item as a listing."""
         link = _link(item)
-        host = _host(link)
+        host, path = _host_and_path(link)
         company = item.text("job_listing:company", "himalayas:companyName")
         title, title_company = _title_and_company(item, host, named=bool(company))
         company = company or title_company
@@ -107,7 +113,7 @@ class RssFeed(DocumentSource):
         description = item.markup("content:encoded", "description", "content", "summary")
         places, workplace, scope = _where(item, host)
         return build_record(
-            source_kind=self.kind, external_id=_external_id(item, link), title=title,
+            source_kind=self.kind, external_id=_external_id(item, link, path), title=title,
             url=link, company=company or self.company, locations=places,
             workplace=workplace, remote_scope=scope,
             employment_type=item.text("job_listing:job_type", "type", "himalayas:employmentType"),
@@ -143,17 +149,23 @@ def _link(item: Fields) -> str | None:
     return guid if guid and guid.startswith(("http://", "https://")) else None
 
 
-def _host(link: str | None) -> str:
-    host = urlsplit(link or "").hostname or ""
-    return host.removeprefix("www.")
+def _host_and_path(link: str | None) -> tuple[str, str]:
+    """The link's host ("www." dropped; "" when none) and path, as urlsplit reads them."""
+    text = link or ""
+    plain = _PLAIN_LINK.match(text) if text.isascii() and not _URL_REMOVED.search(text) else None
+    if plain is None:
+        parts = urlsplit(text)
+        return (parts.hostname or "").removeprefix("www."), parts.path
+    name, percent, zone = plain.group(1).partition("%")  # urlsplit lowers no IPv6 zone
+    return f"{name.lower()}{percent}{zone}".removeprefix("www."), plain.group(2)
 
 
-def _external_id(item: Fields, link: str | None) -> str | None:
-    """WP Job Manager: the post number (from the link, else the guid's `p=`); else the guid
-    (Atom id), else the link."""
+def _external_id(item: Fields, link: str | None, path: str) -> str | None:
+    """WP Job Manager: the post number (from the link's `path`, else the guid's `p=`); else
+    the guid (Atom id), else the link."""
     guid = item.text("guid", "id")
     if item.has_prefix("job_listing"):
-        number = _WP_JOB_ID.search(urlsplit(link or "").path)
+        number = _WP_JOB_ID.search(path)
         post = parse_qs(urlsplit(guid).query).get("p", [""])[0] if guid else ""
         if number or post.isdigit():
             return number.group(1) if number else post
@@ -214,36 +226,61 @@ def _raw(place: str | Location) -> str:
 
 
 def _prose_salary(description: str | None) -> str | None:
-    """ "Compensation: $60,000 - $75,000 / year" in a Jobicy excerpt (prose is all it has)."""
-    starts = _salary_word_starts(description) if description else []
-    if not description or not starts:
+    """ "Compensation: $60,000 - $75,000 / year" in a Jobicy excerpt (prose is all it has).
+    Read only when the description names a salary word: an entity-escaped one
+    ("&#115;alary") does not count."""
+    lowered = _lowered(description) if description else ""
+    if not description or not any(word in lowered for word in SALARY_WORDS):
         return None
     text = unescape_layers(description)
     if text is not description:
-        starts = _salary_word_starts(text)
-    found = (_PROSE_SALARY.match(text, start) for start in starts)
-    match = next((one for one in found if one), None)
+        lowered = _lowered(text)
+    found = (_PROSE_SALARY.match(text, start) for start in _salary_word_starts(text, lowered))
+    match = next(filter(None, found), None)
     return match.group(1).strip(" .;") if match else None
 
 
-def _salary_word_starts(text: str) -> list[int]:
-    """Where a salary word starts in any case, in order: where `_PROSE_SALARY` may match.
+def _lowered(text: str) -> str:
+    """The text in lower case, as an ignore-case expression reads it, and of the same length.
 
-    An ignore-case expression tries every position of a description, about 30 µs a kilobyte;
-    this takes a fifteenth of that. `ODD_CASE` first folds the letters that such an
-    expression reads as ASCII and str.lower() does not lower to it, so that the lowered text
-    keeps its length and has a word exactly where the expression would find one.
-    """
+    `ODD_CASE` first folds the letters that such an expression reads as ASCII and str.lower()
+    does not lower to it, so that the lowered text has a word exactly where the expression
+    would find one."""
     odd = any(char in text for char in ODD_CASE)
-    lowered = (text.translate(_ODD_CASE_TABLE) if odd else text).lower()
-    return sorted(start for word in SALARY_WORDS for start in _finds(lowered, word))
+    return (text.translate(_ODD_CASE_TABLE) if odd else text).lower()
 
 
-def _finds(text: str, word: str) -> list[int]:
-    """Every start of `word` in `text`."""
-    starts: list[int] = []
-    start = text.find(word)
-    while start >= 0:
-        starts.append(start)
-        start = text.find(word, start + 1)
-    return starts
+def _salary_word_starts(text: str, lowered: str) -> Iterator[int]:
+    """Where a salary word ends just before a colon (spaces between), in order: the only
+    places `_PROSE_SALARY` may match, since it needs that colon.
+
+    An ignore-case expression tries every position of a description, about 30 µs a kilobyte.
+    Finding every salary word first took a fifth of that; a description has few colons, and
+    looking back from each for a word halves it again (a Jobicy item: 7.7 to 3.8 µs)."""
+    colon = text.find(":")
+    while colon >= 0:
+        start = _salary_word_before(text, lowered, colon)
+        if start is not None:
+            yield start
+        colon = text.find(":", colon + 1)
+
+
+def _salary_word_before(text: str, lowered: str, end: int) -> int | None:
+    """The start of the salary word ("compensation", "pay range") that ends at `end`, but for
+    spaces (`\\s`, which is str.isspace); None when there is none."""
+    end = _before_spaces(text, end)
+    for word in SALARY_WORDS:
+        if lowered.endswith(word, 0, end):
+            return end - len(word)
+    if lowered.endswith("range", 0, end):  # "pay range", one space or more between
+        pay = _before_spaces(text, end - len("range"))
+        if pay < end - len("range") and lowered.endswith("pay", 0, pay):
+            return pay - len("pay")
+    return None
+
+
+def _before_spaces(text: str, end: int) -> int:
+    """Where the whitespace that ends at `end` starts."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end

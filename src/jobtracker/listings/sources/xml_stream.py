@@ -97,11 +97,17 @@ def qualified_name(element: Element) -> str:
     """The name as the feed wrote it: "title", "content:encoded", "job_listing:company". The
     prefix, not the namespace URI, because WP Job Manager declares `job_listing` with the
     site's own URL, and Himalayas declares its prefix not at all."""
-    tag = str(element.tag)
+    return _qualified(element, str(element.tag))
+
+
+def _qualified(element: Element, tag: str) -> str:
+    """`qualified_name` of the element whose tag is `tag` (lxml makes a new string at every
+    reading of a tag or a prefix: each is read once)."""
     if not tag.startswith("{"):
         return tag
     local = tag.rsplit("}", 1)[-1]
-    return f"{element.prefix}:{local}" if element.prefix else local
+    prefix = element.prefix
+    return f"{prefix}:{local}" if prefix else local
 
 
 def text_of(element: Element | None) -> str | None:
@@ -134,8 +140,7 @@ class Fields:
         for child in item:
             tag = child.tag
             if isinstance(tag, str):
-                name = qualified_name(child) if tag.startswith("{") else tag
-                self._by_name.setdefault(name, []).append(child)
+                self._by_name.setdefault(_qualified(child, tag), []).append(child)
 
     def text(self, *names: str) -> str | None:
         """The text of the first of `names` that the item has, not blank."""
@@ -165,4 +170,5 @@ class Fields:
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether any child is written with this prefix ("job_listing")."""
-        return any(name.startswith(f"{prefix}:") for name in self._by_name)
+        start = f"{prefix}:"
+        return any(name.startswith(start) for name in self._by_name)
