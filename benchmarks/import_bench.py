@@ -5,7 +5,7 @@ Greenhouse board, 1-3 KB HTML descriptions, `jobtracker.listings.samples`) and m
 the median of --repeats runs on a fresh, migrated database, in this one process:
 
 (a) an import of all-new listings: the adapter's streaming parse and normalisation, read in
-    chunks (read by --processes processes), then every chunk applied (the steps of an import
+    chunks (read by --readers processes), each chunk applied as it comes (the steps of an import
     run, without the task engine);
 (b) a re-import of the same feed: nothing changed. Twice: the same document (the run sees the
     same bytes as last time: as good as a 304), and the same postings in a document re-stamped
@@ -21,7 +21,7 @@ and, for the same rows, two reference points:
   the first --naive-items postings; its rate is what counts).
 
     uv run python benchmarks/import_bench.py [--items 100000] [--repeats 3] [--memory-mb 1024]
-        [--shapes rss,greenhouse] [--naive-items 5000] [--processes 2]
+        [--shapes rss,greenhouse] [--naive-items 5000] [--readers N]
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from jobtracker.listings.schemas import ListingRecord
 from jobtracker.listings.sources import adapter_for
 from jobtracker.listings.sources.base import SourceAdapter
 from jobtracker.migrations import upgrade_to_head
+from jobtracker.tasks.engine import freeze_the_program
 
 SECRET = "benchmark-secret-key-that-is-long-enough-for-hs256"  # noqa: S105 - a throwaway database
 SHAPES: dict[str, tuple[str, dict[str, str], Callable[..., None]]] = {
@@ -69,8 +70,9 @@ def main() -> None:
     args = _arguments()
     print(f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
           f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version}")  # fmt: skip
+    freeze_the_program()  # as a worker does when it starts
     if args.memory_probe:
-        _memory_probe(Path(args.memory_probe), args.processes)
+        _memory_probe(Path(args.memory_probe), args.readers)
         return
     with tempfile.TemporaryDirectory(prefix="jt-import-bench-") as scratch:
         folder = Path(scratch)
@@ -85,11 +87,14 @@ def _bench_shape(folder: Path, shape: str, args: argparse.Namespace) -> None:
     feed = _feed(folder, shape, postings)
     restamped = _feed(folder, f"{shape}-restamped", postings[::-1])  # same postings, new bytes
     changed = _feed(folder, f"{shape}-changed", _changed(postings))
+    # Not held while the clock runs: 100,000 objects more in this process made every import
+    # about 10% slower (the garbage collector walks them), which no worker would pay.
+    del postings
     # Each repeat, on a fresh database: the feed (a), the feed again (b), the same postings in
     # another order (b'), the changed feed (c) and once more, so that the missing postings are
     # taken down (the second miss).
     feeds = [feed, feed, restamped, changed, changed]
-    runs = [_run(folder, shape, feeds, args.processes) for _ in range(args.repeats)]
+    runs = [_run(folder, shape, feeds, args.readers) for _ in range(args.repeats)]
     new, again = [run[0] for run in runs], [run[1] for run in runs]
     again_restamped = [run[2] for run in runs]
     churn = [run[3] + run[4] for run in runs]
@@ -106,6 +111,8 @@ def _bench_shape(folder: Path, shape: str, args: argparse.Namespace) -> None:
         again_restamped), "")  # fmt: skip
     _row("(c) 5% changed, 5% gone (two runs)", 2 * args.items / statistics.median(churn), "")
     _row("raw floor (sqlite3 executemany + FTS)", floor_rate, "")
+    print(f"  each run of (a): {', '.join(f'{args.items / t:,.0f}' for t in new)} listings/s; "
+          f"of the floor: {', '.join(f'{args.items / t:,.0f}' for t in floor)}")  # fmt: skip
     _row(f"naive worker (first {args.naive_items})", naive, "")
 
 
@@ -128,21 +135,21 @@ def _changed(postings: list[Sample]) -> list[Sample]:
             for i, p in enumerate(kept)]  # fmt: skip
 
 
-def _run(folder: Path, shape: str, feeds: list[Path], processes: int) -> list[float]:
+def _run(folder: Path, shape: str, feeds: list[Path], readers: int) -> list[float]:
     """Import the feeds one after the other on a fresh database; the seconds of each."""
     engine, source_id, adapter = _fresh(folder, shape)
     times: list[float] = []
     last: dict[str, Any] = {}
     for feed in feeds:
         started = time.perf_counter()
-        _import(engine, source_id, adapter, feed, processes, last)
+        _import(engine, source_id, adapter, feed, readers, last)
         times.append(time.perf_counter() - started)
     engine.dispose()
     return times
 
 
 def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: Path,
-            processes: int, last: dict[str, Any]) -> None:  # fmt: skip
+            readers: int, last: dict[str, Any]) -> None:  # fmt: skip
     """What an import run's steps do (listings/tasks.py), without the task engine: `last` holds
     the previous complete run's document hash and start, as the source and its runs do."""
     run_started = utcnow()
@@ -162,7 +169,7 @@ def _import(engine: Engine, source_id: uuid.UUID, adapter: SourceAdapter, feed: 
         session.add(run)
         session.flush()
         run_id = run.id
-    chunks = reading.read_chunks(adapter, [feed], known=known, processes=processes)
+    chunks = reading.read_chunks(adapter, [feed], known=known, readers=readers)
     importer.import_chunks(factory.begin, run_id=run_id, source_id=source_id, chunks=chunks)
     with factory.begin() as session:
         later = utcnow()
@@ -291,22 +298,22 @@ def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
     feed = _feed(folder, "rss-memory", jobs(count, seed=5))
     size = feed.stat().st_size / 1e6
     child = subprocess.run(  # noqa: S603 - this very script, on a file it wrote
-        [sys.executable, __file__, "--memory-probe", str(feed), "--processes",
-         str(args.processes)], capture_output=True, text=True, check=True)  # fmt: skip
+        [sys.executable, __file__, "--memory-probe", str(feed), "--readers",
+         str(args.readers)], capture_output=True, text=True, check=True)  # fmt: skip
     peak = json.loads(child.stdout.strip().splitlines()[-1])
     return (f"{peak['own_mb']:.0f} MB for the importing process; with its fork server and "
-            f"{args.processes} readers {peak['tree_pss_mb']:.0f} MB (PSS: shared pages counted "
+            f"{args.readers} readers {peak['tree_pss_mb']:.0f} MB (PSS: shared pages counted "
             f"once), {peak['tree_mb']:.0f} MB (RSS: counted in each); a {size:.0f} MB feed of "
             f"{count} postings")  # fmt: skip
 
 
-def _memory_probe(feed: Path, processes: int) -> None:
+def _memory_probe(feed: Path, readers: int) -> None:
     tree = _TreeSampler()
     tree.start()
     with tempfile.TemporaryDirectory(prefix="jt-memory-") as scratch:
         folder = Path(scratch)
         engine, source_id, adapter = _fresh(folder, "rss")
-        _import(engine, source_id, adapter, feed, processes, {})
+        _import(engine, source_id, adapter, feed, readers, {})
     tree.stop()
     print(json.dumps({"own_mb": _status_kb(os.getpid(), "VmHWM") / 1024,
                       "tree_mb": tree.peak_kb / 1024,
@@ -370,7 +377,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--naive-items", type=int, default=5_000)
     parser.add_argument("--memory-mb", type=int, default=1024, help="0: skip (d)")
     parser.add_argument("--shapes", default="rss,greenhouse")
-    parser.add_argument("--processes", type=int, default=2, help="reader processes")
+    parser.add_argument("--readers", type=int, default=Settings.model_fields[
+        "import_processes"].get_default(call_default_factory=True),
+        help="reader processes (default: JOBTRACKER_IMPORT_PROCESSES's)")  # fmt: skip
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     return parser.parse_args()
 

@@ -198,8 +198,12 @@ class Settings(BaseSettings):
     # ...and this many of their postings' pages are asked every ten minutes (404/410: gone).
     posting_checks_per_batch: Annotated[int, Field(ge=0, le=1000)] = 30
     # Processes that read (validate, normalise) the postings of a feed longer than one chunk of
-    # 1,000, beside the one that parses it; 1 reads in the worker itself.
-    import_processes: Annotated[int, Field(ge=1, le=64)] = 2
+    # 2,000, beside the worker that parses the feed and stores what they read; 0: the worker
+    # reads too. By default one fewer than the cores, and at most 2: past that the worker,
+    # storing, is the limit (benchmarks/README.md).
+    import_processes: Annotated[int, Field(ge=0, le=64)] = Field(
+        default_factory=lambda: max(0, min(2, (os.cpu_count() or 1) - 1))
+    )
 
     # Resumes: in the files folder, or in an S3-compatible bucket when JOBTRACKER_STORAGE_URL is
     # set (s3://bucket?endpoint_url=...&region=...).

@@ -115,8 +115,8 @@ class TestPool:
     ) -> None:
         feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * reading.BATCH + 10, seed=8)))
         adapter = RssFeed({"url": FEED})
-        here = list(reading.read_chunks(adapter, [feed], known=set(), processes=1))
-        there = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
+        here = list(reading.read_chunks(adapter, [feed], known=set(), readers=0))
+        there = list(reading.read_chunks(adapter, [feed], known=set(), readers=2))
         assert [chunk.index for chunk in there] == [0, 1, 2]
         assert sum(chunk.outcomes for chunk in there) == 2 * reading.BATCH + 10
         assert [chunk.problem for chunk in there] == [None, None, None]
@@ -127,7 +127,7 @@ class TestPool:
         whole = feed.read_bytes()
         feed.write_bytes(whole[: int(len(whole) * 0.75)])
         adapter = RssFeed({"url": FEED})
-        chunks = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
+        chunks = list(reading.read_chunks(adapter, [feed], known=set(), readers=2))
         assert [chunk.problem is None for chunk in chunks] == [True, False]
         assert "cut short" in (chunks[-1].problem or "")
         assert reading.BATCH < sum(chunk.outcomes for chunk in chunks) < 2 * reading.BATCH
@@ -171,8 +171,8 @@ class TestResume:
     def test_chunks_applied_before_a_crash_are_parsed_past_not_read(self, tmp_path: Path) -> None:
         feed = write_feed(tmp_path / "feed.rss", list(jobs(2 * reading.BATCH + 10, seed=12)))
         adapter = RssFeed({"url": FEED})
-        whole = list(reading.read_chunks(adapter, [feed], known=set(), processes=2))
-        resumed = list(reading.read_chunks(adapter, [feed], known=set(), processes=2, skip=2))
+        whole = list(reading.read_chunks(adapter, [feed], known=set(), readers=2))
+        resumed = list(reading.read_chunks(adapter, [feed], known=set(), readers=2, skip=2))
         assert [(chunk.index, chunk.outcomes) for chunk in resumed] == [(0, 0), (1, 0), (2, 10)]
         assert resumed[2].rows == whole[2].rows
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import operator
 import os
 import sys
 import threading
@@ -31,8 +32,9 @@ from jobtracker.kit.text import words
 from jobtracker.listings.schemas import ItemError, ListingRecord
 from jobtracker.listings.sources.base import InvalidFeed, Posting, SourceAdapter
 
-BATCH = 1000
+BATCH = 2000  # a transaction each: fewer, larger commits cost less (benchmarks/README.md)
 MAX_ITEM_ERRORS = 100
+AHEAD = 2  # chunks read ahead of the one in hand, per reader
 Known = Set[str]  # the fingerprints the source's live sightings were read from
 
 
@@ -47,6 +49,15 @@ class Chunk:
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_ITEM_ERRORS
     problem: str | None = None  # the document broke here: no chunk follows
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Rows cross from a reader as tuples (`ROW_KEYS`' values): half the pickling of
+        dicts, which the reader, the slower side of an import, would pay."""
+        return {**vars(self), "rows": [_row_values(row) for row in self.rows]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["rows"] = [dict(zip(ROW_KEYS, values, strict=True)) for values in state["rows"]]
+        vars(self).update(state)
 
 
 @dataclass
@@ -65,26 +76,27 @@ def read_chunks(
     files: list[Path],
     *,
     known: Known,
-    processes: int = 1,
+    readers: int = 0,
     skip: int = 0,
 ) -> Generator[Chunk, None, None]:
     """The files' chunks in order. The first `skip` chunks (applied already) come empty, unread.
     A broken document ends the chunks with one whose `problem` says why (what came before
-    stays good). `processes` above 1 reads chunks in that many processes, once the feed proves
-    longer than one chunk, a few chunks ahead of the one the caller has in hand. Close the
-    iterator when done with it early (it holds the pool)."""
+    stays good). With `readers`, that many processes read the chunks, once the feed proves
+    longer than one chunk, a few chunks ahead of the one the caller has in hand; with none,
+    this process reads them. Close the iterator when done with it early (it holds the pool)."""
     pool: Executor | None = None
     pending: deque[Future[Chunk]] = deque()
+    ahead = AHEAD * max(readers, 1)
     try:
         for job in _jobs(adapter, files, known, skip):
-            if processes > 1 and job.index > 0 and job.postings:
+            if readers and job.index > 0 and job.postings:
                 # Past the first chunk (a small feed never pays for a pool), when it has
                 # postings to read.
-                pool = pool or _pool(processes)
+                pool = pool or _pool(readers)
                 pending.append(pool.submit(read_job, job))
             else:
                 pending.append(_done(read_job(job)))
-            while pending and (len(pending) > 2 * processes or pending[0].done()):
+            while pending and (len(pending) > ahead or pending[0].done()):
                 yield pending.popleft().result()  # in order, a few in memory
         while pending:
             yield pending.popleft().result()
@@ -110,7 +122,7 @@ def document_hash(adapter: SourceAdapter, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _pool(processes: int) -> Executor:
+def _pool(readers: int) -> Executor:
     """Readers forked from a fork server: not from this process, which runs threads (the task
     engine's) that a fork would copy in whatever state they were, and not spawned, which would
     import the program again in every reader (seconds, at every run). The server starts once
@@ -121,13 +133,15 @@ def _pool(processes: int) -> Executor:
     loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "jobtracker")
     context.set_forkserver_preload(loaded)
     return ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
+        readers, mp_context=context, initializer=_start_reader, initargs=(os.getpid(),)
     )
 
 
-def _watch(importer: int) -> None:
-    """In a reader: end when the importing process has ended (a worker killed with SIGKILL
-    cannot shut its pool down), instead of waiting for work forever."""
+def _start_reader(importer: int) -> None:
+    """In a reader: run after the worker, and end when the importing process has ended (a
+    worker killed with SIGKILL cannot shut its pool down) instead of waiting for work forever."""
+    # Reading ahead waits on what the worker does: storing chunks, answering requests.
+    os.nice(10)
 
     def watch() -> None:
         while True:
@@ -192,7 +206,10 @@ def _record_error(chunk: Chunk, error: ItemError) -> None:
 
 
 def row_of(record: ListingRecord, fingerprint: str | None = None) -> dict[str, Any]:
-    """A normalised record as the columns of a listing (plus its sighting's keys)."""
+    """A normalised record as the columns of a listing (plus its sighting's keys). Locations
+    and skills are tuples: a row of immutable values is soon no longer tracked by the garbage
+    collector, which would otherwise walk every row in flight again and again (an import ran
+    about a tenth faster so)."""
     salary = record.salary
     company = record.company or ""
     locations = [_location(location) for location in record.locations]
@@ -200,11 +217,11 @@ def row_of(record: ListingRecord, fingerprint: str | None = None) -> dict[str, A
         "external_id": str(record.external_id), "url": record.url,
         "apply_url": record.apply_url, "title": record.title, "company": company,
         "company_key": " ".join(words(company)),
-        "locations": locations,
+        "locations": tuple(locations),
         "location_text": " ".join(" ".join(words(loc["raw"])) for loc in locations),
         "workplace": str(record.workplace), "remote_scope": record.remote_scope,
         "employment_type": str(record.employment_type), "department": record.department,
-        "category": str(record.category), "skills": list(record.skills),
+        "category": str(record.category), "skills": tuple(record.skills),
         "description_html": record.description_html,
         "description_text": record.description_text,
         "salary_min": salary.min if salary else None, "salary_max": salary.max if salary else None,
@@ -220,6 +237,18 @@ def row_of(record: ListingRecord, fingerprint: str | None = None) -> dict[str, A
         "dedupe_key": dedupe_key(company, record.title, locations),
         "fingerprint": fingerprint,
     }  # fmt: skip
+
+
+# The keys of `row_of`, in its order.
+ROW_KEYS = (
+    "external_id", "url", "apply_url", "title", "company", "company_key", "locations",
+    "location_text", "workplace", "remote_scope", "employment_type", "department", "category",
+    "skills", "description_html", "description_text", "salary_min", "salary_max",
+    "salary_currency", "salary_period", "salary_raw", "posted_at", "posted_precision",
+    "source_updated_at", "expires_at", "content_hash", "canonical_url", "dedupe_key",
+    "fingerprint",
+)  # fmt: skip
+_row_values = operator.itemgetter(*ROW_KEYS)
 
 
 def _location(location: Any) -> dict[str, Any]:

@@ -96,9 +96,9 @@ def _import(run_id: str, files: list[str]) -> dict[str, bool]:
         run, source = _run_and_source(session, run_id)
         adapter, applied = _adapter(source), run.chunks_done
         known = CatalogueWriter(session).fingerprints(source.id)
-    processes = runtime.current().settings.import_processes
+    readers = runtime.current().settings.import_processes
     paths = [Path(name) for name in files]
-    chunks = reading.read_chunks(adapter, paths, known=known, processes=processes, skip=applied)
+    chunks = reading.read_chunks(adapter, paths, known=known, readers=readers, skip=applied)
     with closing(chunks):
         complete = importer.import_chunks(
             runtime.session_scope, run_id=run.id, source_id=source.id, chunks=chunks
