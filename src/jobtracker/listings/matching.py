@@ -11,7 +11,7 @@ from typing import Any
 
 from jobtracker.listings.import_repository import CatalogueWriter
 
-MEMO_LIMIT = 100_000  # URLs and keys remembered as unmatched in one run (about 12 MB)
+MEMO_LIMIT = 20_000  # URLs and keys remembered as unmatched at most (about 3 MB)
 
 
 class Matcher:
