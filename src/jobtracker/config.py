@@ -199,10 +199,10 @@ class Settings(BaseSettings):
     posting_checks_per_batch: Annotated[int, Field(ge=0, le=1000)] = 30
     # Processes that read (validate, normalise) the postings of a feed longer than one chunk of
     # 2,000, beside the worker that parses the feed and stores what they read; 0: the worker
-    # reads too. By default 2 (0 on one core): they run niced, after the worker, and past two
-    # the worker, storing, is the limit (benchmarks/README.md).
+    # reads too. By default one per core beyond the worker's, at most two (none on one core):
+    # they run niced, and past two the worker, storing, is the limit (benchmarks/README.md).
     import_processes: Annotated[int, Field(ge=0, le=64)] = Field(
-        default_factory=lambda: 2 if (os.cpu_count() or 1) > 1 else 0
+        default_factory=lambda: min(2, (os.cpu_count() or 1) - 1)
     )
 
     # Resumes: in the files folder, or in an S3-compatible bucket when JOBTRACKER_STORAGE_URL is

@@ -34,7 +34,7 @@ from jobtracker.listings.sources.base import InvalidFeed, Posting, SourceAdapter
 
 BATCH = 2000  # a transaction each: fewer, larger commits cost less (benchmarks/README.md)
 MAX_ITEM_ERRORS = 100
-AHEAD = 1  # chunks read ahead of the one in hand, per reader: memory, not speed, beyond
+AHEAD = 2  # chunks read ahead of the one in hand, per reader: a few MB each
 Known = Set[str]  # the fingerprints the source's live sightings were read from
 
 
