@@ -12,7 +12,8 @@ the median of --repeats runs on a fresh, migrated database, in this one process:
     (the channel's build date, or the board's order, changed: each posting's own bytes decide);
 (c) a run where 5% of the postings changed and 5% are gone (followed by a second such run, so
     the missing ones are taken down);
-(d) the peak memory (max RSS, in a child process) of importing a feed of --memory-mb;
+(d) the peak memory of importing a feed of --memory-mb MiB, in a child process: its own and
+    with its fork server and readers;
 and, for the same rows, two reference points:
 - raw floor: plain `sqlite3` executemany upserts of the same rows (every column of the
   listings and their sightings, values already in SQLite's storage form), plus the FTS insert:
@@ -331,7 +332,8 @@ def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
     """Import a feed of about --memory-mb in a child process: its own peak, and the peaks of the
     sums over it, its fork server and its readers (PSS, and RSS). The feed is written as it is
     generated: this process holds no posting while the child runs."""
-    count = int(args.memory_mb * 1e6 / 2200)
+    sample = _feed(folder, "rss-sample", jobs(2000, seed=5))  # the size of a posting, in RSS
+    count = int(args.memory_mb * 2**20 / (sample.stat().st_size / 2000))
     feed = _feed(folder, "rss-memory", jobs(count, seed=5))
     size = feed.stat().st_size / 1e6
     child = subprocess.run(  # noqa: S603 - this very script, on a file it wrote
@@ -339,9 +341,9 @@ def _peak_memory(folder: Path, args: argparse.Namespace) -> str:
          str(args.readers)], capture_output=True, text=True, check=True)  # fmt: skip
     peak = json.loads(child.stdout.strip().splitlines()[-1])
     return (f"{peak['own_mb']:.0f} MB for the importing process; with its fork server and "
-            f"{args.readers} readers {peak['tree_pss_mb']:.0f} MB (PSS: shared pages counted "
+            f"{args.readers} reader(s) {peak['tree_pss_mb']:.0f} MB (PSS: shared pages counted "
             f"once), {peak['tree_mb']:.0f} MB (RSS: counted in each); a {size:.0f} MB feed of "
-            f"{count} postings")  # fmt: skip
+            f"{count:,} postings")  # fmt: skip
 
 
 def _memory_probe(feed: Path, readers: int) -> None:
