@@ -69,6 +69,7 @@ class TestLoadSettings:
             ("JOBTRACKER_OUTBOUND_ALLOWLIST", "127.0.0.1,10.0.0.0/33"),
             ("JOBTRACKER_OUTBOUND_ALLOWLIST", "feeds.example.com:8080"),
             ("JOBTRACKER_MAX_RESPONSE_BYTES", "100"),
+            ("JOBTRACKER_IMPORT_PROCESSES", "-1"),
         ],
     )
     def test_bad_value_names_the_variable_in_one_line(
@@ -88,6 +89,8 @@ class TestLoadSettings:
         assert settings.signup == "open"
         assert settings.access_token_minutes == 15
         assert settings.refresh_token_days == 30
+        # Reader processes: one per core beyond the worker's, at most two, none on one core.
+        assert settings.import_processes == min(2, (os.cpu_count() or 1) - 1)
 
     def test_outbound_allowlist_is_a_comma_separated_list_of_hosts_and_ranges(
         self, monkeypatch: pytest.MonkeyPatch

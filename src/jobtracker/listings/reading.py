@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import operator
 import os
 import sys
 import threading
@@ -51,12 +50,15 @@ class Chunk:
     problem: str | None = None  # the document broke here: no chunk follows
 
     def __getstate__(self) -> dict[str, Any]:
-        """Rows cross from a reader as tuples (`ROW_KEYS`' values): half the pickling of
-        dicts, which the reader, the slower side of an import, would pay."""
-        return {**vars(self), "rows": [_row_values(row) for row in self.rows]}
+        """Rows cross from a reader as tuples of their values, with the keys once (every row
+        comes from `row_of`): half the pickling of dicts, which the reader, the slower side of
+        an import, would pay."""
+        keys = tuple(self.rows[0]) if self.rows else ()
+        return {**vars(self), "keys": keys, "rows": [tuple(row.values()) for row in self.rows]}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        state["rows"] = [dict(zip(ROW_KEYS, values, strict=True)) for values in state["rows"]]
+        keys = state.pop("keys")
+        state["rows"] = [dict(zip(keys, values, strict=True)) for values in state["rows"]]
         vars(self).update(state)
 
 
@@ -237,18 +239,6 @@ def row_of(record: ListingRecord, fingerprint: str | None = None) -> dict[str, A
         "dedupe_key": dedupe_key(company, record.title, locations),
         "fingerprint": fingerprint,
     }  # fmt: skip
-
-
-# The keys of `row_of`, in its order.
-ROW_KEYS = (
-    "external_id", "url", "apply_url", "title", "company", "company_key", "locations",
-    "location_text", "workplace", "remote_scope", "employment_type", "department", "category",
-    "skills", "description_html", "description_text", "salary_min", "salary_max",
-    "salary_currency", "salary_period", "salary_raw", "posted_at", "posted_precision",
-    "source_updated_at", "expires_at", "content_hash", "canonical_url", "dedupe_key",
-    "fingerprint",
-)  # fmt: skip
-_row_values = operator.itemgetter(*ROW_KEYS)
 
 
 def _location(location: Any) -> dict[str, Any]:
